@@ -1,0 +1,187 @@
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from notes.models import Author, Authorship, Note, NoteType, Section, Series, Topic
+
+#: Rows being moved are parked this far up first, so a swap never trips the
+#: (note, position) unique constraint half-way through a save.
+POSITION_PARKING_OFFSET = 1_000_000
+
+
+class PositionedInlineFormSet(BaseInlineFormSet):
+    """Inline formset for rows ordered by ``position`` under a unique (note, position).
+
+    Duplicate positions in the submission become a form error; reordered rows
+    are saved without a transient clash.
+    """
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            position = form.cleaned_data.get("position")
+            if not position:
+                continue
+            if position in seen:
+                form.add_error("position", _("这个顺序号与另一行重复。"))
+                raise ValidationError(
+                    _("两行的顺序号相同（%(position)s），请调整后再保存。"),
+                    params={"position": position},
+                )
+            seen[position] = form
+
+    def save_existing_objects(self, commit=True):
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and (self._should_delete_form(form) or "position" in form.changed_data)
+        ]
+        if commit and moving:
+            self.model.objects.filter(pk__in=moving).update(
+                position=F("position") + POSITION_PARKING_OFFSET
+            )
+        return super().save_existing_objects(commit)
+
+
+class PositionedInlineForm:
+    """Leave (note, position) uniqueness to the formset, which sees the whole new order."""
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("position")
+        return exclusions
+
+
+class AuthorshipInline(SortableTabularInline):
+    model = Authorship
+    formset = PositionedInlineFormSet
+    autocomplete_fields = ["author"]
+    fields = ["author", "byline", "position"]
+    extra = 0
+    min_num = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (PositionedInlineForm, formset.form), {})
+        return formset
+
+
+class SectionInline(SortableStackedInline):
+    model = Section
+    formset = PositionedInlineFormSet
+    fields = ["heading", "body", "anchor", "position"]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (PositionedInlineForm, formset.form), {})
+        return formset
+
+
+class TopicListFilter(admin.SimpleListFilter):
+    title = _("主题")
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        return (
+            Topic.objects.filter(tagged_notes__isnull=False).distinct().values_list("slug", "name")
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+@admin.register(Note)
+class NoteAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = ["title", "series", "note_type", "status", "published_at", "author_names"]
+    list_filter = ["status", "series", "note_type", TopicListFilter, "authors", "language"]
+    list_select_related = ["series", "note_type"]
+    search_fields = ["title", "summary", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AuthorshipInline, SectionInline]
+    readonly_fields = ["created_by", "created_at", "updated_at", "version"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "series", "note_type", "language", "summary", "tags"]}),
+        (_("发布"), {"fields": ["status", "published_at", "source_url"]}),
+        (
+            _("记录"),
+            {
+                "classes": ["collapse"],
+                "fields": ["created_by", "created_at", "updated_at", "version"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authorships__author")
+
+    @admin.display(description=_("作者"))
+    def author_names(self, obj):
+        return "、".join(a.author.name for a in obj.ordered_authorships())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if change:
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        if change:
+            obj.refresh_from_db(fields=["version"])
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "affiliation", "user", "note_count"]
+    search_fields = ["name", "affiliation", "title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    view_on_site = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_note_count=Count("authorships"))
+
+    @admin.display(description=_("文章数"), ordering="_note_count")
+    def note_count(self, obj):
+        return obj._note_count
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NoteType)
+class NoteTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "note_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_note_count=Count("tagged_notes"))
+
+    @admin.display(description=_("文章数"), ordering="_note_count")
+    def note_count(self, obj):
+        return obj._note_count
+
+
+# The project's topics replace taggit's own tag model, which stays unused.
+admin.site.unregister(Tag)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotesConfig(AppConfig):
+    name = "notes"
+    verbose_name = _("研究简报")

@@ -1,0 +1,351 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from notes.rendering import render_markdown
+
+
+def unicode_slug(text: str, *, max_length: int = 100, fallback: str = "item") -> str:
+    """A slug that keeps Chinese characters (``中美关系`` stays ``中美关系``)."""
+    return slugify(text, allow_unicode=True)[:max_length].strip("-") or fallback
+
+
+class Series(models.Model):
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    slug = models.SlugField(_("网址名"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("notes:series", kwargs={"slug": self.slug})
+
+
+class NoteType(models.Model):
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    slug = models.SlugField(_("网址名"), max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("文章类型")
+        verbose_name_plural = _("文章类型")
+
+    def __str__(self):
+        return self.name
+
+
+class Author(models.Model):
+    name = models.CharField(_("姓名"), max_length=100)
+    slug = models.SlugField(_("网址名"), max_length=100, unique=True, allow_unicode=True)
+    title = models.CharField(_("职务"), max_length=100, blank=True, help_text=_("如：特约研究员"))
+    affiliation = models.CharField(
+        _("单位"), max_length=200, blank=True, help_text=_("如：第一财经研究院")
+    )
+    bio = models.TextField(_("简介"), blank=True)
+    photo = models.ImageField(_("照片"), upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text=_("关联后，该作者登录即可编辑自己的文章。"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("作者")
+        verbose_name_plural = _("作者")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("notes:author", kwargs={"slug": self.slug})
+
+
+class Topic(TagBase):
+    """A tag whose slug keeps Chinese characters; matched case-insensitively (settings)."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("主题")
+        verbose_name_plural = _("主题")
+
+    def slugify(self, tag, i=None):
+        slug = unicode_slug(tag, max_length=90, fallback="topic")
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("notes:topic", kwargs={"slug": self.slug})
+
+
+class TaggedNote(TaggedItemBase):
+    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_notes")
+
+    class Meta:
+        verbose_name = _("文章主题")
+        verbose_name_plural = _("文章主题")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_note_unique")
+        ]
+
+
+class NoteQuerySet(models.QuerySet):
+    def published(self):
+        """The only road to what the public sees: published, and its time has come."""
+        return self.filter(status=Note.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Notes ``user`` may read: everything for editors, own notes too for authors."""
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return self.published()
+        if user.has_perm("notes.publish_note"):
+            return self.all()
+        if user.has_perm("notes.change_note"):
+            return self.filter(Q(pk__in=self.owned_by(user).values("pk")) | self._published_q())
+        return self.published()
+
+    def owned_by(self, user):
+        """Notes ``user`` created or is credited on as an author."""
+        return self.filter(Q(created_by=user) | Q(authorships__author__user=user)).distinct()
+
+    @staticmethod
+    def _published_q():
+        return Q(status=Note.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_listing_data(self):
+        """Everything a list entry shows, in a constant number of queries."""
+        return self.select_related("series", "note_type").prefetch_related(
+            models.Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author").order_by("position"),
+            ),
+            "tags",
+        )
+
+
+class Note(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", _("简体中文")
+        ENGLISH = "en", _("English")
+
+    title = models.CharField(_("标题"), max_length=200)
+    slug = models.SlugField(
+        _("网址名"),
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("出现在文章网址中；可用中文。"),
+    )
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("栏目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    note_type = models.ForeignKey(
+        NoteType,
+        verbose_name=_("类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    summary = models.TextField(_("摘要"), blank=True, help_text=_("纯文本；空一行分段。"))
+    language = models.CharField(
+        _("语言"), max_length=10, choices=Language.choices, default=Language.CHINESE
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("已发布状态下，设为将来的时间即为定时发布，到时自动出现在网站上。"),
+    )
+    source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="Authorship", related_name="notes", verbose_name=_("作者")
+    )
+    tags = TaggableManager(
+        verbose_name=_("主题"), through=TaggedNote, blank=True, help_text=_("用逗号分隔多个主题。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人的修改。")
+    )
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        permissions = [("publish_note", _("可以发布、定时发布和撤回文章"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="note_published_has_date",
+                violation_error_message=_("已发布的文章必须有发布时间。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="note_public_idx"),
+            models.Index(fields=["series", "status", "published_at"], name="note_series_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("notes:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def _unique_slug(self):
+        base = unicode_slug(self.title, max_length=180, fallback="note")
+        slug, n = base, 2
+        while Note.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def summary_paragraphs(self):
+        return [p.strip() for p in self.summary.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+    def ordered_authorships(self):
+        """Authorships in byline order; uses the prefetch cache when present."""
+        return sorted(self.authorships.all(), key=lambda a: a.position)
+
+
+class Authorship(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(
+        Author, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="authorships"
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0, db_index=True)
+    byline = models.CharField(
+        _("署名说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("留空则显示作者的职务和单位；填写则在本文中替代之。"),
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("署名")
+        verbose_name_plural = _("署名")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "position"], name="authorship_position_unique"),
+            models.UniqueConstraint(fields=["note", "author"], name="authorship_author_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+    @property
+    def credit(self):
+        """What follows the name in the byline: the override, or affiliation and title."""
+        if self.byline:
+            return self.byline
+        return "".join(part for part in (self.author.affiliation, self.author.title) if part)
+
+
+class Section(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(_("顺序"), default=0, db_index=True)
+    heading = models.CharField(
+        _("小标题"), max_length=200, blank=True, help_text=_("导语段可留空，如：一、中美对话开场")
+    )
+    body = models.TextField(_("正文"), blank=True, help_text=_("Markdown 格式；空一行分段。"))
+    body_html = models.TextField(editable=False, blank=True)
+    anchor = models.SlugField(
+        _("锚点"),
+        max_length=100,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("目录链接使用的锚点；留空则按小标题生成，之后保持不变。"),
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("段落")
+        verbose_name_plural = _("段落")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "position"], name="section_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.heading or str(_("导语"))
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if not self.anchor:
+            self.anchor = self._unique_anchor()
+        super().save(*args, **kwargs)
+
+    def _unique_anchor(self):
+        base = unicode_slug(self.heading, max_length=90, fallback="lead")
+        taken = set(
+            Section.objects.filter(note_id=self.note_id)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        return anchor

@@ -22,8 +22,6 @@ SITE_URL = env_str("SITE_URL", default="http://localhost:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", default="研究简报")
 
 INSTALLED_APPS = [
-    "accounts",
-    "notes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -37,6 +35,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    "accounts",
+    "notes",
 ]
 
 MIDDLEWARE = [
@@ -187,8 +187,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
 }
-
-if env_bool("DJANGO_TESTING", default=False):
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+
+from accounts.roles import ADMINISTRATORS, AUTHORS, EDITORS
+from tests.factories import UserFactory
+
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+BRIEFS_DIR = SHARED_DIR / "briefs"
+
+
+@pytest.fixture
+def shared_briefs():
+    """The sample briefs in ../shared; CI sets REQUIRE_SHARED=1 so their absence fails."""
+    import os
+
+    if not BRIEFS_DIR.is_dir():
+        if os.environ.get("REQUIRE_SHARED") == "1":
+            pytest.fail(f"{BRIEFS_DIR} is missing, and CI requires it")
+        pytest.skip(f"{BRIEFS_DIR} is not present in this checkout")
+    return BRIEFS_DIR
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", is_staff=True, roles=[EDITORS])
+
+
+@pytest.fixture
+def author_user(db):
+    return UserFactory(username="writer", is_staff=True, roles=[AUTHORS])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", is_staff=True, roles=[ADMINISTRATORS])

@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from notes.models import Author, Authorship, Note, Section, Series, Topic
+from notes.models import Author, Note, Series, Topic
 
 PAGE_SIZE = 20
 
@@ -22,18 +22,22 @@ def note_detail(request, pk, slug=None):
     note = get_object_or_404(Note.objects.published().select_related("series", "note_type"), pk=pk)
     if slug != note.slug:
         return redirect(note, permanent=True)
-    authorships = Authorship.objects.filter(note=note).select_related("author").order_by("position")
-    sections = Section.objects.filter(note=note).order_by("position")
-    return render(
-        request,
-        "notes/note_detail.html",
-        {
-            "note": note,
-            "authorships": authorships,
-            "sections": sections,
-            "topics": note.tags.order_by("name"),
-        },
-    )
+    return render(request, "notes/note_detail.html", note_page_context(note))
+
+
+def note_page_context(note, *, authorships=None, sections=None, topics=None):
+    """The context of a note's page.
+
+    The preview of an unsaved note passes its unsaved rows; a saved note's are
+    read from the database.
+    """
+    if authorships is None:
+        authorships = note.authorships.select_related("author").order_by("position")
+    if sections is None:
+        sections = note.sections.order_by("position")
+    if topics is None:
+        topics = note.tags.order_by("name")
+    return {"note": note, "authorships": authorships, "sections": sections, "topics": topics}
 
 
 def _listing(request, *, template, context, notes):

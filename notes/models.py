@@ -95,7 +95,9 @@ class Topic(TagBase):
 
 
 class TaggedNote(TaggedItemBase):
-    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
+    content_object = models.ForeignKey(
+        "Note", on_delete=models.CASCADE, related_name="tagged_items"
+    )
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_notes")
 
     class Meta:
@@ -106,10 +108,23 @@ class TaggedNote(TaggedItemBase):
         ]
 
 
+def published_q(prefix=""):
+    """The condition for "the public may see this note", optionally across a relation.
+
+    ``prefix`` is a lookup path to the note, e.g. ``"notes__"`` from a series.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Note.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class NoteQuerySet(models.QuerySet):
     def published(self):
         """The only road to what the public sees: published, and its time has come."""
-        return self.filter(status=Note.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_q())
 
     def visible_to(self, user):
         """Notes ``user`` may read: everything for editors, own notes too for authors."""
@@ -118,16 +133,12 @@ class NoteQuerySet(models.QuerySet):
         if user.has_perm("notes.publish_note"):
             return self.all()
         if user.has_perm("notes.change_note"):
-            return self.filter(Q(pk__in=self.owned_by(user).values("pk")) | self._published_q())
+            return self.filter(Q(pk__in=self.owned_by(user).values("pk")) | published_q())
         return self.published()
 
     def owned_by(self, user):
         """Notes ``user`` created or is credited on as an author."""
         return self.filter(Q(created_by=user) | Q(authorships__author__user=user)).distinct()
-
-    @staticmethod
-    def _published_q():
-        return Q(status=Note.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def with_listing_data(self):
         """Everything a list entry shows, in a constant number of queries."""
@@ -266,6 +277,41 @@ class Note(models.Model):
     @property
     def summary_paragraphs(self):
         return [p.strip() for p in self.summary.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+    def related_notes(self, limit=5):
+        """Published notes sharing most topics with this one, then the most recent."""
+        topic_ids = TaggedNote.objects.filter(content_object=self).values("tag_id")
+        return list(
+            Note.objects.published()
+            .exclude(pk=self.pk)
+            .filter(tagged_items__tag_id__in=topic_ids)
+            .annotate(shared=models.Count("tagged_items", distinct=True))
+            .order_by("-shared", "-published_at", "-pk")
+            .select_related("series")[:limit]
+        )
+
+    def series_neighbours(self):
+        """The previous and next published notes in the same series, or ``None``."""
+        if not self.series_id or not self.published_at:
+            return None, None
+        siblings = Note.objects.published().filter(series_id=self.series_id).exclude(pk=self.pk)
+        previous = (
+            siblings.filter(
+                Q(published_at__lt=self.published_at)
+                | Q(published_at=self.published_at, pk__lt=self.pk)
+            )
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+        following = (
+            siblings.filter(
+                Q(published_at__gt=self.published_at)
+                | Q(published_at=self.published_at, pk__gt=self.pk)
+            )
+            .order_by("published_at", "pk")
+            .first()
+        )
+        return previous, following
 
     def ordered_authorships(self):
         """Authorships in byline order; uses the prefetch cache when present."""

@@ -1,9 +1,17 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from notes.models import Author, Note, Series, Topic
+from notes.charts import monthly_chart, yearly_chart
+from notes.citations import citation_text, structured_data
+from notes.listing import NoteFilter, published_topics, topic_facets
+from notes.models import Author, Note, Series, Topic, published_q
+from notes.reading import reading_minutes
 
 PAGE_SIZE = 20
 
@@ -15,14 +23,42 @@ def paginate(request, queryset):
 
 def home(request):
     notes = Note.objects.published().with_listing_data()
-    return render(request, "notes/home.html", {"page_obj": paginate(request, notes)})
+    return render(
+        request,
+        "notes/home.html",
+        {
+            "latest": list(notes[:10]),
+            "topics": published_topics()[:24],
+            "series_list": Series.objects.annotate(
+                count=Count("notes", filter=published_q("notes__"))
+            ).filter(count__gt=0),
+        },
+    )
+
+
+def note_list(request):
+    note_filter = NoteFilter.from_request(request)
+    notes = note_filter.apply(Note.objects.published())
+    return render(
+        request,
+        "notes/note_list.html",
+        {
+            "nav": "notes",
+            "filter": note_filter,
+            "page_obj": paginate(request, notes.with_listing_data()),
+            "facets": [] if note_filter.errors else topic_facets(notes, note_filter),
+        },
+    )
 
 
 def note_detail(request, pk, slug=None):
     note = get_object_or_404(Note.objects.published().select_related("series", "note_type"), pk=pk)
     if slug != note.slug:
         return redirect(note, permanent=True)
-    return render(request, "notes/note_detail.html", note_page_context(note))
+    context = note_page_context(note)
+    context["related"] = note.related_notes()
+    context["previous"], context["next"] = note.series_neighbours()
+    return render(request, "notes/note_detail.html", context)
 
 
 def note_page_context(note, *, authorships=None, sections=None, topics=None):
@@ -32,41 +68,118 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
     read from the database.
     """
     if authorships is None:
-        authorships = note.authorships.select_related("author").order_by("position")
+        authorships = list(note.authorships.select_related("author").order_by("position"))
     if sections is None:
-        sections = note.sections.order_by("position")
+        sections = list(note.sections.order_by("position"))
     if topics is None:
-        topics = note.tags.order_by("name")
-    return {"note": note, "authorships": authorships, "sections": sections, "topics": topics}
+        topics = list(note.tags.order_by("name"))
+    canonical_url = settings.SITE_URL + note.get_absolute_url() if note.pk else ""
+    context = {
+        "note": note,
+        "authorships": authorships,
+        "sections": sections,
+        "topics": topics,
+        "toc": [section for section in sections if section.heading],
+        "reading_minutes": reading_minutes(note.summary, *(s.body for s in sections)),
+        "canonical_url": canonical_url,
+        "show_updated": bool(
+            note.published_at
+            and note.updated_at
+            and note.updated_at.date() > note.published_at.date()
+        ),
+    }
+    if canonical_url:
+        context["citation"] = citation_text(note, authorships, canonical_url)
+        context["structured_data"] = structured_data(note, authorships, topics, canonical_url)
+    return context
 
 
-def _listing(request, *, template, context, notes):
+def _listing(request, template, context, notes):
     context["page_obj"] = paginate(request, notes.with_listing_data())
     return render(request, template, context)
+
+
+def topic_list(request):
+    return render(request, "notes/topic_list.html", {"nav": "topics", "topics": published_topics()})
 
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     notes = Note.objects.published().filter(tags=topic)
-    return _listing(
-        request, template="notes/topic_detail.html", context={"topic": topic}, notes=notes
+    return _listing(request, "notes/topic_detail.html", {"nav": "topics", "topic": topic}, notes)
+
+
+def author_list(request):
+    authors = (
+        Author.objects.annotate(
+            count=Count("authorships", filter=published_q("authorships__note__"))
+        )
+        .filter(count__gt=0)
+        .order_by("name")
     )
+    return render(request, "notes/author_list.html", {"nav": "authors", "authors": authors})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    notes = Note.objects.published().filter(authors=author)
+    notes = Note.objects.published().filter(authorships__author=author)
     return _listing(
-        request, template="notes/author_detail.html", context={"author": author}, notes=notes
+        request, "notes/author_detail.html", {"nav": "authors", "author": author}, notes
     )
 
 
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
     notes = Note.objects.published().filter(series=series)
-    return _listing(
-        request, template="notes/series_detail.html", context={"series": series}, notes=notes
+    return _listing(request, "notes/series_detail.html", {"nav": "notes", "series": series}, notes)
+
+
+def archive_index(request):
+    return render(
+        request,
+        "notes/archive_index.html",
+        {"nav": "archive", "chart": yearly_chart(Note.objects.published())},
     )
+
+
+class ArchiveMixin:
+    """What the date-based archive views share: published notes only, 20 a page."""
+
+    date_field = "published_at"
+    allow_empty = False
+    allow_future = False
+    paginate_by = PAGE_SIZE
+    extra_context = {"nav": "archive"}
+
+    def get_queryset(self):
+        return Note.objects.published().with_listing_data()
+
+
+class NoteYearArchiveView(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+    template_name = "notes/archive_year.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chart"] = monthly_chart(Note.objects.published(), int(self.get_year()))
+        return context
+
+
+class NoteMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+    template_name = "notes/archive_month.html"
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /search/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

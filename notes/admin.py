@@ -1,11 +1,16 @@
-from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from notes.forms import NoteAdminForm
 from notes.models import Author, Authorship, Note, NoteType, Section, Series, Topic
 
 #: Rows being moved are parked this far up first, so a swap never trips the
@@ -13,7 +18,7 @@ from notes.models import Author, Authorship, Note, NoteType, Section, Series, To
 POSITION_PARKING_OFFSET = 1_000_000
 
 
-class PositionedInlineFormSet(BaseInlineFormSet):
+class PositionedInlineFormSet(CustomInlineFormSet):
     """Inline formset for rows ordered by ``position`` under a unique (note, position).
 
     Duplicate positions in the submission become a form error; reordered rows
@@ -103,6 +108,7 @@ class TopicListFilter(admin.SimpleListFilter):
 
 @admin.register(Note)
 class NoteAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = NoteAdminForm
     list_display = ["title", "series", "note_type", "status", "published_at", "author_names"]
     list_filter = ["status", "series", "note_type", TopicListFilter, "authors", "language"]
     list_select_related = ["series", "note_type"]

@@ -1,0 +1,89 @@
+"""Unpublished notes appear nowhere public: one table over public URLs × note states."""
+
+import pytest
+from django.utils import timezone
+
+from notes.models import Note
+from tests.factories import (
+    AuthorFactory,
+    AuthorshipFactory,
+    NoteFactory,
+    SectionFactory,
+    SeriesFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+DAYS_AGO = NOW - timezone.timedelta(days=3)
+SOON = NOW + timezone.timedelta(hours=1)
+
+STATES = {
+    "draft": {"status": Note.Status.DRAFT, "published_at": None},
+    "draft-with-date": {"status": Note.Status.DRAFT, "published_at": DAYS_AGO},
+    "review": {"status": Note.Status.REVIEW, "published_at": DAYS_AGO},
+    "scheduled": {"status": Note.Status.PUBLISHED, "published_at": SOON},
+    "withdrawn": {"status": Note.Status.WITHDRAWN, "published_at": DAYS_AGO},
+}  # fmt: skip
+
+PUBLIC_URLS = [
+    "/", "/notes/", "/notes/?topic=shared", "/notes/?topic=secret-topic",
+    "/notes/?author=shared-author",
+    "/notes/?series=shared-series", "/topics/", "/topics/shared/", "/authors/",
+    "/authors/shared-author/", "/series/shared-series/", "/archive/", "/archive/{year}/",
+    "/archive/{year}/{month}/", "/feed/", "/feed/rss/", "/topics/shared/feed/",
+    "/authors/shared-author/feed/", "/series/shared-series/feed/", "/sitemap.xml",
+    "{visible}",
+]  # fmt: skip
+
+SECRET = "SECRETNOTE"
+
+
+@pytest.fixture
+def world(request):
+    """One published note and one hidden note sharing its topic, author and series."""
+    series, author = SeriesFactory(slug="shared-series"), AuthorFactory(slug="shared-author")
+    visible = NoteFactory(
+        title="公开的文章", series=series, published_at=NOW - timezone.timedelta(days=2),
+        topics=["shared"],
+    )  # fmt: skip
+    AuthorshipFactory(note=visible, author=author, position=1)
+    SectionFactory(note=visible)
+    hidden = NoteFactory(
+        title=f"{SECRET}标题", slug="secret-slug", series=series, topics=["shared", "secret-topic"],
+        summary=f"{SECRET}摘要", **STATES[request.param],
+    )  # fmt: skip
+    AuthorshipFactory(note=hidden, author=author, position=1)
+    AuthorshipFactory(note=hidden, author=AuthorFactory(slug="secret-author"), position=2)
+    return visible, hidden
+
+
+@pytest.mark.parametrize("world", STATES, indirect=True)
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_hidden_notes_appear_nowhere(client, world, url):
+    visible, _hidden = world
+    local = visible.published_at.astimezone()
+    url = url.format(year=local.year, month=local.month, visible=visible.get_absolute_url())
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    body = response.content.decode()
+    assert SECRET not in body
+    assert "secret-slug" not in body
+    assert "secret-author" not in body
+
+
+@pytest.mark.parametrize("world", STATES, indirect=True)
+def test_hidden_notes_are_404_and_not_counted(client, world):
+    visible, hidden = world
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(f"/notes/{hidden.pk}/").status_code == 404
+    assert client.get("/authors/secret-author/feed/").status_code == 200
+    assert client.get("/topics/secret-topic/").context["page_obj"].paginator.count == 0
+    topics = {t.name: t.count for t in client.get("/topics/").context["topics"]}
+    assert topics == {"shared": 1}
+    authors = {a.slug: a.count for a in client.get("/authors/").context["authors"]}
+    assert authors == {"shared-author": 1}
+    assert sum(b.count for b in client.get("/archive/").context["chart"].bars) == 1
+    detail = client.get(visible.get_absolute_url()).context
+    assert detail["related"] == []
+    assert (detail["previous"], detail["next"]) == (None, None)

@@ -6,8 +6,6 @@ site refuses to start without a secret key; see ``config/env.py``.
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from config.env import env_bool, env_database, env_list, env_secret_key, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -114,7 +112,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself, whatever the interface language.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", default="Asia/Shanghai")

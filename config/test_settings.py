@@ -5,7 +5,7 @@ import os
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 )
-os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ["DJANGO_DEBUG"] = "0"  # tests run with production settings
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES

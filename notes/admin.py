@@ -10,8 +10,11 @@ from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from notes.admin_views import NoteAdminViews
+from notes.admin_workflow import NoteWorkflowAdmin, state_label
 from notes.forms import NoteAdminForm
 from notes.models import Author, Authorship, Note, NoteType, Section, Series, Topic
+from notes.permissions import can_edit, is_editor
 
 #: Rows being moved are parked this far up first, so a swap never trips the
 #: (note, position) unique constraint half-way through a save.
@@ -65,7 +68,26 @@ class PositionedInlineForm:
         return exclusions
 
 
-class AuthorshipInline(SortableTabularInline):
+class NoteChildInline:
+    """Rows of a note may be changed exactly when the note may."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (
+            obj is None or can_edit(request.user, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_edit(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_edit(request.user, obj)
+        )
+
+
+class AuthorshipInline(NoteChildInline, SortableTabularInline):
     model = Authorship
     formset = PositionedInlineFormSet
     autocomplete_fields = ["author"]
@@ -79,7 +101,7 @@ class AuthorshipInline(SortableTabularInline):
         return formset
 
 
-class SectionInline(SortableStackedInline):
+class SectionInline(NoteChildInline, SortableStackedInline):
     model = Section
     formset = PositionedInlineFormSet
     fields = ["heading", "body", "anchor", "position"]
@@ -107,18 +129,33 @@ class TopicListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Note)
-class NoteAdmin(SortableAdminBase, admin.ModelAdmin):
+class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.ModelAdmin):
     form = NoteAdminForm
-    list_display = ["title", "series", "note_type", "status", "published_at", "author_names"]
+    change_form_template = "admin/notes/note/change_form.html"
+    list_display = ["title", "series", "note_type", "state", "published_at", "author_names"]
     list_filter = ["status", "series", "note_type", TopicListFilter, "authors", "language"]
     list_select_related = ["series", "note_type"]
     search_fields = ["title", "summary", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, SectionInline]
-    readonly_fields = ["created_by", "created_at", "updated_at", "version"]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at", "version"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "series", "note_type", "language", "summary", "tags"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "series",
+                    "note_type",
+                    "language",
+                    "summary",
+                    "tags",
+                    "loaded_version",
+                ]
+            },
+        ),
         (_("发布"), {"fields": ["status", "published_at", "source_url"]}),
         (
             _("记录"),
@@ -130,20 +167,18 @@ class NoteAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authorships__author")
+        queryset = super().get_queryset(request).prefetch_related("authorships__author")
+        if is_editor(request.user):
+            return queryset
+        return queryset.filter(pk__in=Note.objects.owned_by(request.user).values("pk"))
 
     @admin.display(description=_("作者"))
     def author_names(self, obj):
         return "、".join(a.author.name for a in obj.ordered_authorships())
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        if change:
-            obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["version"])
+    @admin.display(description=_("状态"), ordering="status")
+    def state(self, obj):
+        return state_label(obj)
 
 
 @admin.register(Author)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NotesConfig(AppConfig):
     name = "notes"
     verbose_name = _("研究简报")
+
+    def ready(self):
+        from notes import history
+
+        history.register_models()

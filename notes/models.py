@@ -395,3 +395,36 @@ class Section(models.Model):
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+class NoteEvent(models.Model):
+    """One step in a note's editorial life: who did what, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("创建")
+        SUBMITTED = "submitted", _("提交审核")
+        PUBLISHED = "published", _("发布")
+        SCHEDULED = "scheduled", _("定时发布")
+        WITHDRAWN = "withdrawn", _("撤回")
+        BACK_TO_DRAFT = "draft", _("退回草稿")
+        RESTORED = "restored", _("恢复历史版本")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.note_id}"

@@ -79,6 +79,7 @@ def _change_form_data(note, sections, **overrides):
         "published_at_0": "2021-03-22",
         "published_at_1": "09:00:00",
         "source_url": "",
+        "loaded_version": note.version,
         "authorships-TOTAL_FORMS": "0",
         "authorships-INITIAL_FORMS": "0",
         "authorships-MIN_NUM_FORMS": "0",

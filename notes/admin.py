@@ -192,6 +192,18 @@ class AuthorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_note_count=Count("authorships"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a profile to an account grants that account the profile's notes.
+        if is_editor(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, "user"]
+
+    def has_change_permission(self, request, obj=None):
+        """Authors change only the profile linked to their own account."""
+        return super().has_change_permission(request, obj) and (
+            obj is None or is_editor(request.user) or obj.user_id == request.user.pk
+        )
+
     @admin.display(description=_("文章数"), ordering="_note_count")
     def note_count(self, obj):
         return obj._note_count

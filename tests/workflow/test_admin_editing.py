@@ -237,3 +237,35 @@ def test_author_list_shows_only_own_notes(client, author_user, draft, credited_d
     shown = set(page.context["cl"].result_list)
     assert shown == {draft, credited_draft}
     assert someone_elses not in shown
+
+
+def test_audit_panel_shows_events_newest_first_to_editors_only(client, editor, author_user, draft):
+    from notes import publishing
+
+    publishing.submit_for_review(note=draft, user=author_user)
+    publishing.publish(note=draft, user=editor)
+    publishing.withdraw(note=draft, user=editor)
+    client.force_login(editor)
+    page = load(client, draft)
+    events = list(page.context["note_events"])
+    assert [e.action for e in events] == ["withdrawn", "published", "submitted"]
+    assert [e.actor for e in events] == [editor, editor, author_user]
+    assert "操作记录" in page.content.decode()
+    client.force_login(author_user)
+    page = client.get(change_url(draft))
+    assert page.status_code == 200 and page.context["note_events"] is None
+
+
+def test_author_cannot_link_a_profile_to_himself(client, author_user, credited_draft):
+    from notes.models import Author
+
+    stranger = Author.objects.exclude(user=author_user).first()
+    client.force_login(author_user)
+    url = reverse("admin:notes_author_change", args=[stranger.pk])
+    response = client.post(url, {"name": "冒名", "slug": stranger.slug, "user": author_user.pk})
+    assert response.status_code == 403
+    stranger.refresh_from_db()
+    assert stranger.user is None and stranger.name != "冒名"
+    own = Author.objects.get(user=author_user)
+    page = client.get(reverse("admin:notes_author_change", args=[own.pk]))
+    assert page.status_code == 200 and "user" not in page.context["adminform"].form.fields

@@ -139,7 +139,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, SectionInline]
-    readonly_fields = ["status", "created_by", "created_at", "updated_at", "version"]
+    readonly_fields = ["state", "created_by", "created_at", "updated_at", "version"]
     fieldsets = [
         (
             None,
@@ -156,7 +156,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
                 ]
             },
         ),
-        (_("发布"), {"fields": ["status", "published_at", "source_url"]}),
+        (_("发布"), {"fields": ["state", "published_at", "source_url"]}),
         (
             _("记录"),
             {

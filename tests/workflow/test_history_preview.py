@@ -197,3 +197,30 @@ def test_preview_with_form_errors_explains(client, editor, draft):
     response = client.post(reverse("admin:notes_note_preview", args=[draft.pk]), data)
     assert response.status_code == 200
     assert "无法预览" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/notes/note/abc/preview/",
+        "/admin/notes/note/999999/preview/",
+        "/admin/notes/note/999999/history/",
+        "/admin/notes/note/abc/history/1/",
+    ],
+)
+def test_garbage_or_missing_ids_are_404(client, editor, path):
+    client.force_login(editor)
+    assert client.get(path).status_code == 404
+
+
+def test_scheduled_note_reaches_the_public_page_when_its_time_comes(
+    client, editor, draft, time_machine
+):
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    publishing.schedule(note=draft, user=editor, at=timezone.now() + timezone.timedelta(hours=1))
+    draft.refresh_from_db()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    time_machine.shift(timezone.timedelta(hours=1, seconds=1))
+    assert client.get(draft.get_absolute_url()).status_code == 200

@@ -178,6 +178,13 @@ class NoteWorkflowAdmin:
         """Run the workflow button pressed, if any. A refusal keeps the saved content."""
         name = next((name for name in BUTTONS if name in request.POST), None)
         if name is None:
+            missing = obj.status == Status.PUBLISHED and publishing.missing_for_publication(obj)
+            if missing:
+                messages.warning(
+                    request,
+                    _("这篇文章处于发布状态，但缺少：%(missing)s。")
+                    % {"missing": "、".join(map(str, missing))},
+                )
             return None
         try:
             message = run_step(name, note=obj, user=request.user)

@@ -269,3 +269,33 @@ def test_author_cannot_link_a_profile_to_himself(client, author_user, credited_d
     own = Author.objects.get(user=author_user)
     page = client.get(reverse("admin:notes_author_change", args=[own.pk]))
     assert page.status_code == 200 and "user" not in page.context["adminform"].form.fields
+
+
+def test_saving_a_live_note_without_sections_warns(client, editor):
+    live = complete_note()
+    client.force_login(editor)
+    data = change_form_data(
+        load(client, live), **{"sections-0-DELETE": "on", "sections-1-DELETE": "on"}
+    )
+    response = client.post(change_url(live), data, follow=True)
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert any("段落" in w for w in warnings)
+
+
+def test_author_note_list_runs_a_constant_number_of_queries(client, author_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(author_user)
+    url = reverse("admin:notes_note_changelist")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    complete_note(status=Status.DRAFT, published_at=None, created_by=author_user)
+    few = count()
+    for _ in range(15):
+        complete_note(status=Status.DRAFT, published_at=None, created_by=author_user)
+    assert count() == few

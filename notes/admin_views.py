@@ -150,7 +150,11 @@ class NoteAdminViews:
     def restore_view(self, request, object_id, version_id):
         note = self._note_or_404(request, object_id)
         version = self._version_or_404(note, version_id)
-        skipped = history.restore_version(note=note, version=version, user=request.user)
+        try:
+            skipped = history.restore_version(note=note, version=version, user=request.user)
+        except history.RestoreError as error:
+            messages.error(request, error.message)
+            return redirect(reverse("admin:notes_note_history", args=[note.pk]))
         messages.success(request, _("已恢复到所选版本；恢复本身也已保存为一个新版本。"))
         if skipped:
             messages.warning(

@@ -18,7 +18,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from notes.models import Author, Authorship, Note, NoteEvent, Section, TaggedNote, Topic
+from notes.models import (
+    Author,
+    Authorship,
+    Note,
+    NoteEvent,
+    NoteType,
+    Section,
+    Series,
+    TaggedNote,
+    Topic,
+)
 from notes.permissions import can_restore
 
 #: Fields a restore leaves as they are now (the workflow's, not the content's).
@@ -29,6 +39,14 @@ PARKING_OFFSET = 2_000_000
 
 #: Related rows kept with every version of a note: model -> field naming the note.
 FOLLOWED = {Section: "note_id", Authorship: "note_id", TaggedNote: "content_object_id"}
+
+
+class RestoreError(Exception):
+    """The version cannot come back as it was; the message says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def register_models():
@@ -162,7 +180,20 @@ def restore_version(*, note, version, user):
         current.exclude(pk__in=wanted).delete()
         if model is not TaggedNote:
             current.update(position=F("position") + PARKING_OFFSET)
-    version.revert()
+    old = version._object_version.object
+    if old.series_id and not Series.objects.filter(pk=old.series_id).exists():
+        old.series_id = None
+        skipped.append(_("栏目"))
+    if old.note_type_id and not NoteType.objects.filter(pk=old.note_type_id).exists():
+        old.note_type_id = None
+        skipped.append(_("类型"))
+    try:
+        with transaction.atomic():
+            version.revert()
+    except IntegrityError as error:
+        raise RestoreError(
+            _("无法恢复：这个版本的网址名“%(slug)s”已被另一篇文章使用。") % {"slug": old.slug}
+        ) from error
     for model in FOLLOWED:
         for row in rows[model]:
             obj = row._object_version.object

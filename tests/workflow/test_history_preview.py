@@ -224,3 +224,37 @@ def test_scheduled_note_reaches_the_public_page_when_its_time_comes(
     assert client.get(draft.get_absolute_url()).status_code == 404
     time_machine.shift(timezone.timedelta(hours=1, seconds=1))
     assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_restore_refuses_a_slug_now_taken_and_changes_nothing(client, editor, draft):
+    client.force_login(editor)
+    old_slug = draft.slug
+    save_via_form(client, draft, title="旧网址时的标题")
+    old = versions_of(draft).first()
+    save_via_form(client, draft, slug="new-slug", title="新标题")
+    complete_note(slug=old_slug)
+    response = client.post(
+        reverse("admin:notes_note_restore", args=[draft.pk, old.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert any("网址名" in m.message for m in response.context["messages"])
+    draft.refresh_from_db()
+    assert (draft.slug, draft.title) == ("new-slug", "新标题")
+    assert draft.sections.count() == 2
+
+
+def test_restore_survives_a_series_deleted_since(client, editor, draft):
+    from tests.factories import SeriesFactory
+
+    client.force_login(editor)
+    gone = draft.series
+    save_via_form(client, draft, title="旧栏目时的标题")
+    old = versions_of(draft).first()
+    save_via_form(client, draft, series=SeriesFactory().pk)
+    gone.delete()
+    response = client.post(
+        reverse("admin:notes_note_restore", args=[draft.pk, old.pk]), follow=True
+    )
+    assert any("栏目" in m.message for m in response.context["messages"])
+    draft.refresh_from_db()
+    assert draft.title == "旧栏目时的标题" and draft.series is None

@@ -299,3 +299,19 @@ def test_author_note_list_runs_a_constant_number_of_queries(client, author_user)
     for _ in range(15):
         complete_note(status=Status.DRAFT, published_at=None, created_by=author_user)
     assert count() == few
+
+
+@pytest.mark.parametrize("forged", [{"loaded_version": "abc"}, {"loaded_version": ""}])
+def test_forged_or_missing_version_is_refused_not_a_crash(client, editor, draft, forged):
+    client.force_login(editor)
+    data = change_form_data(load(client, draft), title="伪造", **forged)
+    assert client.post(change_url(draft), data).status_code == 200
+    draft.refresh_from_db()
+    assert draft.title != "伪造" and draft.version == 1
+
+
+def test_preview_without_inline_management_data_still_answers(client, editor, draft):
+    client.force_login(editor)
+    data = {k: v for k, v in change_form_data(load(client, draft)).items() if "-" not in k}
+    response = client.post(reverse("admin:notes_note_preview", args=[draft.pk]), data)
+    assert response.status_code == 200

@@ -1,0 +1,1 @@
+"""Turn briefs (plain text, Markdown, PDF, Word) into structured notes."""

@@ -1,4 +1,7 @@
-"""Authors from a byline: ``马鑫/第一财经研究院特约研究员``, ``Jane Doe / Senior Fellow, Example Institute``."""
+"""Authors from a byline.
+
+``马鑫/第一财经研究院特约研究员`` or ``Jane Doe / Senior Fellow, Example Institute``.
+"""
 
 import re
 from dataclasses import dataclass
@@ -37,7 +40,9 @@ CHINESE_TITLES = sorted(
     key=len,
     reverse=True,
 )
-_INSTITUTION_END = re.compile(r"^(.+?(?:研究院|研究所|研究中心|大学|学院|中心|银行|公司|集团|院|所))(.+)$")
+_INSTITUTION_END = re.compile(
+    r"^(.+?(?:研究院|研究所|研究中心|大学|学院|中心|银行|公司|集团|院|所))(.+)$"
+)
 _PREFIX = re.compile(r"^(?:作者|撰稿|文|By)\s*[:：]?\s*", re.IGNORECASE)
 _SLASH = re.compile(r"\s*[/／]\s*")
 _NAME_SEPARATORS = re.compile(r"\s*(?:、|,|，|;|；|\band\b|&)\s*")

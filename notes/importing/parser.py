@@ -50,7 +50,15 @@ DEFAULT_TYPES = (
     "工作论文",
     "Working Paper",
 )
-SUMMARY_MARKERS = {"摘要", "内容摘要", "内容提要", "提要", "summary", "abstract", "executivesummary"}
+SUMMARY_MARKERS = {
+    "摘要",
+    "内容摘要",
+    "内容提要",
+    "提要",
+    "summary",
+    "abstract",
+    "executivesummary",
+}
 BODY_MARKERS = {"正文"}
 MAX_HEADING_WIDTH = 80
 
@@ -103,7 +111,9 @@ class ParsedBrief:
             "language": self.language,
             "summary": list(self.summary),
             "authors": [a.as_dict() for a in self.authors],
-            "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.sections],
+            "sections": [
+                {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.sections
+            ],
             "source_url": self.source_url,
         }
 
@@ -244,9 +254,7 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             break
     front_end = summary_at
     if front_end is None:
-        front_end = next(
-            (i for i, line in enumerate(lines) if _is_front_end(line, {})), len(lines)
-        )
+        front_end = next((i for i, line in enumerate(lines) if _is_front_end(line, {})), len(lines))
     front, authors = [], []
     for line in lines[:front_end]:
         credits = parse_byline(line.text)
@@ -277,7 +285,7 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
                 expected[style] = expected.get(style, 1) + 1
             heads.append((i, found[1]))
             continue
-        if not heads and not authors or byline_at and byline_at[-1] == i - 1:
+        if (not heads and not authors) or (byline_at and byline_at[-1] == i - 1):
             credits = parse_byline(line.text)
             if credits:
                 authors.extend(credits)

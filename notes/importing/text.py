@@ -137,8 +137,9 @@ class Layout:
       page width (the width most full lines reach).
     * A line indented with a full-width space (　　) or two spaces starts a
       new paragraph when not every line is indented.
-    * When lines are wider than ``UNWRAPPED_WIDTH`` the text is not wrapped at
-      all and every line is a paragraph of its own.
+    * When lines are wider than ``UNWRAPPED_WIDTH``, or when most long lines
+      end a sentence (hard-wrapped text mostly breaks mid-sentence), the text
+      is not wrapped at all and every line is a paragraph of its own.
     """
 
     def __init__(self, lines: list[Line]):
@@ -152,7 +153,11 @@ class Layout:
         self.indents = 0 < indented < 0.9 * n
         widths = sorted(width(line.text) for line in body)
         self.page_width = widths[int(len(widths) * 0.9)] if widths else 0
-        self.unwrapped = self.page_width > UNWRAPPED_WIDTH
+        long_lines = [line for line in body if width(line.text) > 40]
+        complete = sum(1 for line in long_lines if line.ends_sentence)
+        self.unwrapped = self.page_width > UNWRAPPED_WIDTH or (
+            len(long_lines) >= 2 and complete >= 0.7 * len(long_lines)
+        )
 
     def starts_paragraph(self, line: Line) -> bool:
         return (line.blank_before and not self.double_spaced) or (self.indents and line.indented)

@@ -132,6 +132,11 @@ class NoteAdmin(SortableAdminBase, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authorships__author")
 
+    def get_urls(self):
+        from notes.admin_import import import_urls
+
+        return import_urls(self) + super().get_urls()
+
     @admin.display(description=_("作者"))
     def author_names(self, obj):
         return "、".join(a.author.name for a in obj.ordered_authorships())

@@ -104,6 +104,7 @@ def save_brief(
     brief: ParsedBrief,
     *,
     filename: str,
+    identity_title=None,
     user=None,
     series=None,
     publish_at=None,
@@ -113,6 +114,8 @@ def save_brief(
 ) -> ImportResult:
     """Create (or update, when the same brief was imported before) a draft note.
 
+    The brief is identified by ``filename`` and ``identity_title`` (the title
+    as parsed, before a user corrected it; ``brief.title`` by default).
     ``series`` overrides the brief's own; ``create_taxonomy`` and
     ``create_authors`` say whether unknown series, types and authors may be
     created (otherwise they are left out with a warning). ``may_update(note)``
@@ -120,7 +123,7 @@ def save_brief(
     longer a draft is never touched.
     """
     warnings = []
-    identity = import_key(filename, brief.title)
+    identity = import_key(filename, identity_title or brief.title)
     note = Note.objects.select_for_update().filter(import_key=identity).first()
     created = note is None
     if note is not None:

@@ -180,12 +180,19 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
     return kept, source_url
 
 
-def _is_front_end(line: Line, expected: dict) -> bool:
+def _is_markdown_title(text: str) -> bool:
+    md = _MARKDOWN_HEADING.match(text)
+    return bool(md and len(md.group(1)) == 1)
+
+
+def _is_front_end(line: Line) -> bool:
+    """True for the first line that cannot belong to the series, type and title."""
     text = line.text
     return bool(
-        _heading(line, expected)
+        _heading(line, {})
         or parse_byline(text)
         or text[-1] in "。！？"
+        or (text[-1] in ".!?" and len(text.split()) >= 5)
         or width(text) > 200
         or _INLINE_SUMMARY.match(text)
     )
@@ -254,7 +261,11 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             break
     front_end = summary_at
     if front_end is None:
-        front_end = next((i for i, line in enumerate(lines) if _is_front_end(line, {})), len(lines))
+        front_end = len(lines)
+        for i, line in enumerate(lines):
+            if _is_front_end(line) or (i and _is_markdown_title(lines[i - 1].text)):
+                front_end = i
+                break
     front, authors = [], []
     for line in lines[:front_end]:
         credits = parse_byline(line.text)

@@ -111,7 +111,7 @@ def read_pdf(data: bytes) -> str:
                 _("PDF 页数太多（%(count)d 页），上限为 %(limit)d 页。")
                 % {"count": len(reader.pages), "limit": MAX_PDF_PAGES}
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except BriefError:
         raise
     except FileNotDecryptedError:
@@ -128,6 +128,52 @@ def read_pdf(data: bytes) -> str:
             _("PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或提供 Word / 文本版本。")
         )
     return text
+
+
+#: A vertical gap this many times the usual line spacing separates paragraphs.
+PARAGRAPH_GAP = 1.3
+
+
+def _page_text(page) -> str:
+    """The page's text, with a blank line where a wider vertical gap separates paragraphs.
+
+    pypdf reports where each piece of text sits; the usual distance between
+    lines is the smallest common one, and a clearly wider gap is a paragraph
+    break. When the pieces do not add up to pypdf's own text, that text is used
+    unchanged.
+    """
+    pieces = []
+
+    def visit(text, cm, tm, font, size):
+        pieces.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    plain = page.extract_text(visitor_text=visit) or ""
+    lines, heights, current, height = [], [], "", None
+    for text, y in pieces:
+        for n, part in enumerate(text.split("\n")):
+            if n:
+                lines.append(current)
+                heights.append(height)
+                current, height = "", None
+            if part.strip() and height is None:
+                height = y
+            current += part
+    lines.append(current)
+    heights.append(height)
+    if "".join(lines) != plain.replace("\n", ""):
+        return plain
+    known = [h for h in heights if h is not None]
+    gaps = sorted(a - b for a, b in zip(known, known[1:]) if a - b > 0.5)
+    if len(gaps) < 3:
+        return plain
+    spacing = gaps[len(gaps) // 10]
+    result, previous = [], None
+    for line, y in zip(lines, heights):
+        if y is not None and previous is not None and previous - y > PARAGRAPH_GAP * spacing:
+            result.append("")
+        result.append(line)
+        previous = y if y is not None else previous
+    return "\n".join(result)
 
 
 def _check_zip(data: bytes) -> None:

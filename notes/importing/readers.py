@@ -7,6 +7,7 @@ opens it, so a zip bomb costs at most ``MAX_DOCX_UNCOMPRESSED`` bytes of work.
 """
 
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -163,12 +164,12 @@ def _page_text(page) -> str:
     if "".join(lines) != plain.replace("\n", ""):
         return plain
     known = [h for h in heights if h is not None]
-    gaps = sorted(a - b for a, b in zip(known, known[1:]) if a - b > 0.5)
+    gaps = sorted(a - b for a, b in itertools.pairwise(known) if a - b > 0.5)
     if len(gaps) < 3:
         return plain
     spacing = gaps[len(gaps) // 10]
     result, previous = [], None
-    for line, y in zip(lines, heights):
+    for line, y in zip(lines, heights, strict=True):
         if y is not None and previous is not None and previous - y > PARAGRAPH_GAP * spacing:
             result.append("")
         result.append(line)

@@ -78,7 +78,9 @@ class BriefForm(forms.Form):
     keywords = forms.CharField(
         label=_("主题"), max_length=500, required=False, help_text=_("用逗号分隔。")
     )
-    source_url = forms.URLField(label=_("原文链接"), max_length=500, required=False)
+    source_url = forms.URLField(
+        label=_("原文链接"), max_length=500, required=False, assume_scheme="https"
+    )
 
     @staticmethod
     def initial_from(data: dict) -> dict:

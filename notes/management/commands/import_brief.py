@@ -3,6 +3,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -69,6 +70,9 @@ class Command(BaseCommand):
             except BriefError as error:
                 counts["failed"] += 1
                 self._write(self.stderr, f"{path}: 失败：{error}")
+            except DatabaseError as error:  # the file's transaction was rolled back
+                counts["failed"] += 1
+                self._write(self.stderr, f"{path}: 失败：写入数据库出错，未保存任何内容（{error}）")
         summary = "导入 {imported}，更新 {updated}，失败 {failed}".format(**counts)
         self.stderr.write(summary) if options["json"] else self.stdout.write(summary)
         if counts["failed"]:

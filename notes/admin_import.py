@@ -26,7 +26,7 @@ SESSION_KEY = "brief_imports"
 #: Batches kept in the session at once; older ones are dropped.
 MAX_BATCHES = 3
 #: Source text kept for the side-by-side view.
-MAX_SOURCE_CHARS = 200_000
+MAX_SOURCE_CHARS = 50_000
 
 
 def import_urls(model_admin):
@@ -79,7 +79,7 @@ def _read_upload(upload, known_types):
 
 def upload_view(request, model_admin):
     _check_permission(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         known_types = [n for pair in NoteType.objects.values_list("name", "name_en") for n in pair]
         entries = [_read_upload(f, known_types) for f in form.cleaned_data["files"]]

@@ -61,6 +61,11 @@ SUMMARY_MARKERS = {
 }
 BODY_MARKERS = {"正文"}
 MAX_HEADING_WIDTH = 80
+#: A brief is a few pages; text beyond these bounds is refused, which bounds parsing time.
+MAX_TEXT_CHARS = 2_000_000
+MAX_LINES = 50_000
+#: Series, type, title and byline are looked for among this many lines at the top.
+MAX_FRONT_LINES = 40
 
 _NUMERALS = "一二三四五六七八九十"
 _CHINESE_HEADING = re.compile(rf"^([{_NUMERALS}]{{1,3}})\s*、\s*(\S.*)$")
@@ -121,7 +126,11 @@ class ParsedBrief:
 def _heading(line: Line, expected: dict) -> tuple[str, str] | None:
     """``(style, heading)`` when ``line`` is a numbered section heading in sequence."""
     text = line.text
-    if width(text) > MAX_HEADING_WIDTH or text[-1] in "。；;，,：:！!":
+    if (
+        len(text) > MAX_HEADING_WIDTH
+        or line.width > MAX_HEADING_WIDTH
+        or text[-1] in "。；;，,：:！!"
+    ):
         return None
     md = _MARKDOWN_HEADING.match(text)
     if md and len(md.group(1)) == 2:
@@ -162,7 +171,7 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
         source_url = lines.pop().text
     kept, seen_type = [], False
     for line in lines:
-        k = key(line.text)
+        k = key(line.text) if len(line.text) <= 40 else ""
         if k in type_keys:
             if seen_type:
                 continue
@@ -170,7 +179,7 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
         if _PAGE_NUMBER.match(line.text) or k in BODY_MARKERS:
             continue
         leading = len(line.raw) - len(line.raw.lstrip(" "))
-        if leading >= _RUNNING_INDENT and width(line.text) <= 40:
+        if leading >= _RUNNING_INDENT and line.width <= 40:
             continue
         source = _SOURCE.match(line.text)
         if source:
@@ -193,7 +202,7 @@ def _is_front_end(line: Line) -> bool:
         or parse_byline(text)
         or text[-1] in "。！？"
         or (text[-1] in ".!?" and len(text.split()) >= 5)
-        or width(text) > 200
+        or line.width > 200
         or _INLINE_SUMMARY.match(text)
     )
 
@@ -241,7 +250,18 @@ def _section_paragraphs(lines: list[Line], layout: Layout) -> list[str]:
 def parse_text(text: str, *, known_types=()) -> ParsedBrief:
     """Parse the text of a brief; :class:`BriefError` when no title or body is found."""
     type_keys = {key(t) for t in (*DEFAULT_TYPES, *known_types) if t}
-    lines, source_url = _strip_furniture(split_lines(normalize(text)), type_keys)
+    if len(text) > MAX_TEXT_CHARS:
+        raise BriefError(
+            _("文字太长（%(count)d 字），不像一篇简报；上限为 %(limit)d 字。")
+            % {"count": len(text), "limit": MAX_TEXT_CHARS}
+        )
+    lines = split_lines(normalize(text))
+    if len(lines) > MAX_LINES:
+        raise BriefError(
+            _("行数太多（%(count)d 行），不像一篇简报；上限为 %(limit)d 行。")
+            % {"count": len(lines), "limit": MAX_LINES}
+        )
+    lines, source_url = _strip_furniture(lines, type_keys)
     if not lines:
         raise BriefError(_("文件里没有可识别的文字。"))
 
@@ -261,8 +281,8 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             break
     front_end = summary_at
     if front_end is None:
-        front_end = len(lines)
-        for i, line in enumerate(lines):
+        front_end = min(len(lines), MAX_FRONT_LINES)
+        for i, line in enumerate(lines[:MAX_FRONT_LINES]):
             if _is_front_end(line) or (i and _is_markdown_title(lines[i - 1].text)):
                 front_end = i
                 break
@@ -276,10 +296,11 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
     series, note_type, title = _front_matter(front, type_keys)
 
     title_key, series_key = key(title), key(series or "")
+    repeated, longest = {title_key, series_key}, 2 * max(len(title_key), len(series_key)) + 4
     rest = [
         line
         for line in lines[front_end + (summary_at is not None) :]
-        if key(line.text) not in (title_key, series_key)
+        if len(line.text) > longest or key(line.text) not in repeated
     ]
     if inline_summary:
         rest.insert(0, Line(text=inline_summary, raw=inline_summary))
@@ -295,6 +316,8 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             if number:
                 expected[style] = expected.get(style, 1) + 1
             heads.append((i, found[1]))
+            continue
+        if i >= MAX_FRONT_LINES:
             continue
         if (not heads and not authors) or (byline_at and byline_at[-1] == i - 1):
             credits = parse_byline(line.text)

@@ -10,6 +10,7 @@ brief.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 #: Characters that end a sentence, in Chinese and in English.
 SENTENCE_END = "。！？!?.…”’\"'）)」』"
@@ -18,53 +19,58 @@ SHORT_LINE_RATIO = 0.8
 #: A line wider than this (in display columns) means the text is not hard-wrapped.
 UNWRAPPED_WIDTH = 200
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\t"}
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+_SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u202f\t]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def _nfkc_safe(ch: str) -> str:
-    """NFKC for characters where it cannot change meaning.
-
-    Full NFKC would turn Chinese punctuation (，：（）) into ASCII, so it is only
-    applied to Kangxi radicals and compatibility ideographs (PDF extraction
-    produces ``⼀`` for ``一``), full-width letters and digits, and ligatures.
-    """
-    code = ord(ch)
-    if (
-        0x2E80 <= code <= 0x2FDF  # CJK radicals, Kangxi radicals
-        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
-        or 0x2F800 <= code <= 0x2FA1F
-        or 0xFB00 <= code <= 0xFB06  # Latin ligatures (ﬁ)
-        or ("０" <= ch <= "９")
-        or ("Ａ" <= ch <= "Ｚ")
-        or ("ａ" <= ch <= "ｚ")
-    ):
-        return unicodedata.normalize("NFKC", ch)
-    return ch
+#: Characters folded with NFKC. Full NFKC would turn Chinese punctuation (，：（）)
+#: into ASCII, so only Kangxi radicals and compatibility ideographs (PDF
+#: extraction produces ``⼀`` for ``一``), full-width letters and digits, and
+#: Latin ligatures are folded.
+_COMPATIBLE = re.compile(
+    "[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f\ufb00-\ufb06０-９Ａ-Ｚａ-ｚ]+"
+)
 
 
 def normalize(text: str) -> str:
     """Unify line endings, drop zero-width characters and fold compatibility forms."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
-    if text.isascii():
-        return text
-    return "".join(_nfkc_safe(ch) for ch in text)
+    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text))
+    return _COMPATIBLE.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+
+
+#: Wide (two-column) characters: the CJK blocks of East Asian Width W and F (emoji,
+#: rare in briefs, count as narrow).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]"
+)
 
 
 def is_cjk(ch: str) -> bool:
     """True for Chinese characters and full-width (CJK) punctuation."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    return _WIDE.match(ch) is not None
 
 
 def width(text: str) -> int:
-    """Display width: a Chinese character counts two columns."""
-    return sum(2 if is_cjk(ch) else 1 for ch in text)
+    """Display width: a Chinese character counts two columns.
+
+    Lines longer than ``UNWRAPPED_WIDTH`` characters are never headings, titles
+    or wrapped lines, so their width is only bounded (twice their length).
+    """
+    if len(text) > UNWRAPPED_WIDTH:
+        return 2 * len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def key(text: str) -> str:
-    """A comparison key: NFKC, case-folded, without any whitespace."""
+    """A comparison key: NFKC, case-folded, without any whitespace.
+
+    Long text never matches a short name, so only its start is compared.
+    """
+    text = text[:300]
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
@@ -83,18 +89,19 @@ def join_lines(lines: list[str]) -> str:
     spaces collapsed. A hyphen at the end of an English line is kept and the
     next word follows without a space (``well-`` + ``known``).
     """
-    text = ""
+    parts = []
     for raw in lines:
         line = raw.strip(" \u3000")
         if not line:
             continue
-        if text:
-            last, first = text[-1], line[0]
-            hyphenated = last == "-" and len(text) > 1 and text[-2].isalpha()
+        if parts:
+            previous = parts[-1]
+            last, first = previous[-1], line[0]
+            hyphenated = last == "-" and len(previous) > 1 and previous[-2].isalpha()
             if not hyphenated and not is_cjk(last) and not is_cjk(first):
-                text += " "
-        text += line
-    return re.sub(r" {2,}", " ", text)
+                parts.append(" ")
+        parts.append(line)
+    return re.sub(r" {2,}", " ", "".join(parts))
 
 
 @dataclass
@@ -104,6 +111,10 @@ class Line:
     text: str  # stripped of surrounding spaces (ASCII and full-width)
     raw: str
     blank_before: bool = False
+
+    @cached_property
+    def width(self) -> int:
+        return width(self.text)
 
     @property
     def trailing_space(self) -> bool:
@@ -151,9 +162,9 @@ class Layout:
         self.markers = 0.05 * n <= marked <= 0.9 * n
         indented = sum(1 for line in body if line.indented)
         self.indents = 0 < indented < 0.9 * n
-        widths = sorted(width(line.text) for line in body)
+        widths = sorted(line.width for line in body)
         self.page_width = widths[int(len(widths) * 0.9)] if widths else 0
-        long_lines = [line for line in body if width(line.text) > 40]
+        long_lines = [line for line in body if line.width > 40]
         complete = sum(1 for line in long_lines if line.ends_sentence)
         self.unwrapped = self.page_width > UNWRAPPED_WIDTH or (
             len(long_lines) >= 2 and complete >= 0.7 * len(long_lines)
@@ -169,7 +180,7 @@ class Layout:
             return False
         if self.markers:
             return line.trailing_space
-        return width(line.text) < SHORT_LINE_RATIO * self.page_width
+        return line.width < SHORT_LINE_RATIO * self.page_width
 
 
 def split_lines(text: str) -> list[Line]:

@@ -199,3 +199,20 @@ def test_forms_need_csrf_tokens(editor):
     assert client.post(UPLOAD, {"files": [zh_file()]}).status_code == 403
     page = client.get(UPLOAD).content.decode()
     assert re.search(r'name="csrfmiddlewaretoken"', page)
+
+
+def test_sections_field_needs_paragraphs():
+    from notes.import_forms import BriefForm
+
+    data = {"title": "标题", "language": "zh-hans", "sections": "## 只有小标题\n\n## 还是小标题"}
+    form = BriefForm(data)
+    assert not form.is_valid()
+    assert "正文不能为空" in str(form.errors["sections"])
+    form = BriefForm(
+        {**data, "sections": "导语。\n\n## 小标题\n\n第一行\n接着一行\n\n### 小节\n\n段落。"}
+    )
+    assert form.is_valid(), form.errors
+    assert [(s.heading, s.paragraphs) for s in form.cleaned_data["sections"]] == [
+        ("", ["导语。"]),
+        ("小标题", ["第一行接着一行", "### 小节", "段落。"]),
+    ]

@@ -240,3 +240,12 @@ def test_credit_without_known_title_splits_after_the_institution():
 def test_brief_without_title_or_body_is_refused(text):
     with pytest.raises(BriefError):
         parse_text(text)
+
+
+def test_text_far_longer_than_a_brief_is_refused():
+    from notes.importing.parser import MAX_LINES, MAX_TEXT_CHARS
+
+    with pytest.raises(BriefError, match="文字太长"):
+        parse_text("标题\n" + "字" * MAX_TEXT_CHARS)
+    with pytest.raises(BriefError, match="行数太多"):
+        parse_text("标题\n" + "短句。\n" * MAX_LINES)

@@ -169,14 +169,19 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
             break
     if lines and _URL.fullmatch(lines[-1].text) and source_url is None:
         source_url = lines.pop().text
-    kept, seen_type = [], False
+    kept, seen_type, marker = [], False, False
     for line in lines:
+        if marker:
+            line.after_body_marker, marker = True, False
         k = key(line.text) if len(line.text) <= 40 else ""
         if k in type_keys:
             if seen_type:
                 continue
             seen_type = True
-        if _PAGE_NUMBER.match(line.text) or k in BODY_MARKERS:
+        if k in BODY_MARKERS:
+            marker = True
+            continue
+        if _PAGE_NUMBER.match(line.text):
             continue
         leading = len(line.raw) - len(line.raw.lstrip(" "))
         if leading >= _RUNNING_INDENT and line.width <= 40:
@@ -261,7 +266,7 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             _("行数太多（%(count)d 行），不像一篇简报；上限为 %(limit)d 行。")
             % {"count": len(lines), "limit": MAX_LINES}
         )
-    lines, source_url = _strip_furniture(lines, type_keys)
+    lines, source_url = _strip_furniture(lines, type_keys)  # marks the line after 正文
     if not lines:
         raise BriefError(_("文件里没有可识别的文字。"))
 
@@ -327,22 +332,21 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
     layout = Layout(rest)
 
     first_head = heads[0][0] if heads else len(rest)
+    bylines = set(byline_at)
+    top = [line for i, line in enumerate(rest[:first_head]) if i not in bylines]
+    summary, lead = [], _section_paragraphs(top, layout)
     if summary_at is not None:
-        summary_end = byline_at[0] if byline_at else first_head
-        summary_lines = rest[:summary_end]
-        lead_lines = [line for i, line in enumerate(rest[:first_head]) if i >= summary_end]
-    else:
-        summary_lines, lead_lines = [], rest[:first_head]
-    lead_lines = [line for line in lead_lines if line not in [rest[i] for i in byline_at]]
-
-    summary = paragraphs(summary_lines, layout)
-    if summary_at is not None and not heads and not lead_lines and len(summary) > 1:
-        # Only a summary marker and running text: the first paragraph is the summary.
-        lead_sections = [ParsedSection("", summary[1:])]
-        summary = summary[:1]
-    else:
-        lead = _section_paragraphs(lead_lines, layout)
-        lead_sections = [ParsedSection("", lead)] if lead else []
+        # The summary ends at the body marker (正文) or the byline after it; without
+        # either, it is the first paragraph.
+        body_at = next((i for i, line in enumerate(rest) if line.after_body_marker), None)
+        ends = [i for i in (body_at, byline_at[0] if byline_at else None) if i is not None]
+        if ends:
+            end = min(min(ends), first_head)
+            summary = paragraphs(rest[:end], layout)
+            lead = _section_paragraphs([line for line in top if line not in rest[:end]], layout)
+        else:
+            summary, lead = lead[:1], lead[1:]
+    lead_sections = [ParsedSection("", lead)] if lead else []
 
     sections = list(lead_sections)
     for n, (start, heading) in enumerate(heads):

@@ -104,13 +104,14 @@ def join_lines(lines: list[str]) -> str:
     return re.sub(r" {2,}", " ", "".join(parts))
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     """One physical line of the source."""
 
     text: str  # stripped of surrounding spaces (ASCII and full-width)
     raw: str
     blank_before: bool = False
+    after_body_marker: bool = False  # the first line after a 正文 marker
 
     @cached_property
     def width(self) -> int:
@@ -165,6 +166,8 @@ class Layout:
         widths = sorted(line.width for line in body)
         self.page_width = widths[int(len(widths) * 0.9)] if widths else 0
         long_lines = [line for line in body if line.width > 40]
+        if len(long_lines) < 2:
+            long_lines = body
         complete = sum(1 for line in long_lines if line.ends_sentence)
         self.unwrapped = self.page_width > UNWRAPPED_WIDTH or (
             len(long_lines) >= 2 and complete >= 0.7 * len(long_lines)

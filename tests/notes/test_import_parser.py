@@ -249,3 +249,16 @@ def test_text_far_longer_than_a_brief_is_refused():
         parse_text("标题\n" + "字" * MAX_TEXT_CHARS)
     with pytest.raises(BriefError, match="行数太多"):
         parse_text("标题\n" + "短句。\n" * MAX_LINES)
+
+
+@pytest.mark.parametrize("blank", ["\n", "\n\n"], ids=["single-spaced", "blank-separated"])
+def test_summary_without_body_marker_or_byline_is_its_first_paragraph(blank):
+    text = blank.join(
+        ["短标题", "摘要", "摘要只有这一段。", "导语是另一段。", "一、小标题", "正文一段。"]
+    )
+    brief = parse_text(text)
+    assert brief.summary == ["摘要只有这一段。"]
+    assert [(s.heading, s.paragraphs) for s in brief.sections] == [
+        ("", ["导语是另一段。"]),
+        ("一、小标题", ["正文一段。"]),
+    ]

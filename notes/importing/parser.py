@@ -19,6 +19,7 @@ headings: a heading is short, does not end a sentence, and numbers follow on.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +60,9 @@ SUMMARY_MARKERS = {
     "abstract",
     "executivesummary",
 }
-BODY_MARKERS = {"正文"}
+BODY_MARKERS = {"正文", "maintext"}
+#: A short line repeated this often (not a heading) is a running header or footer.
+RUNNING_REPEATS = 3
 MAX_HEADING_WIDTH = 80
 #: A brief is a few pages; text beyond these bounds is refused, which bounds parsing time.
 MAX_TEXT_CHARS = 2_000_000
@@ -148,11 +151,20 @@ def _heading(line: Line, expected: dict) -> tuple[str, str] | None:
     return None
 
 
-def _sub_heading(text: str) -> str | None:
+def _numbered(text: str) -> bool:
+    return any(
+        p.match(text) for p in (_CHINESE_HEADING, _ARABIC_HEADING, _SUB_HEADING, _MARKDOWN_HEADING)
+    )
+
+
+def _sub_heading(text: str, style: str | None) -> str | None:
+    """A sub-heading inside a section: ``### x``, （一）…, or 1. … under 一、… headings."""
     md = _MARKDOWN_HEADING.match(text)
     if md and len(md.group(1)) >= 3:
         return md.group(2)
-    if _SUB_HEADING.match(text) and width(text) <= MAX_HEADING_WIDTH and text[-1] not in "。；;，,":
+    if width(text) > MAX_HEADING_WIDTH or text[-1] in "。；;，,：:！!?？":
+        return None
+    if _SUB_HEADING.match(text) or (style != "arabic" and _ARABIC_HEADING.match(text)):
         return text
     return None
 
@@ -169,11 +181,16 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
             break
     if lines and _URL.fullmatch(lines[-1].text) and source_url is None:
         source_url = lines.pop().text
+    repeats = Counter(
+        key(line.text)
+        for line in lines
+        if len(line.text) <= 40 and not line.ends_sentence and not _numbered(line.text)
+    )
     kept, seen_type, marker = [], False, False
     for line in lines:
-        if marker:
-            line.after_body_marker, marker = True, False
         k = key(line.text) if len(line.text) <= 40 else ""
+        if k and repeats[k] >= RUNNING_REPEATS and k not in type_keys:
+            continue
         if k in type_keys:
             if seen_type:
                 continue
@@ -190,6 +207,8 @@ def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line]
         if source:
             source_url = source_url or source.group(1)
             continue
+        if marker:
+            line.after_body_marker, marker = True, False
         kept.append(line)
     return kept, source_url
 
@@ -238,10 +257,10 @@ def _front_matter(front: list[Line], type_keys: set[str]) -> tuple[str | None, s
     return series, note_type, title or join_lines(candidates)
 
 
-def _section_paragraphs(lines: list[Line], layout: Layout) -> list[str]:
+def _section_paragraphs(lines: list[Line], layout: Layout, style=None) -> list[str]:
     result, run = [], []
     for line in lines:
-        sub = _sub_heading(line.text)
+        sub = _sub_heading(line.text, style)
         if sub:
             result.extend(paragraphs(run, layout))
             result.append(f"### {sub}")
@@ -351,7 +370,8 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
     sections = list(lead_sections)
     for n, (start, heading) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(rest)
-        sections.append(ParsedSection(heading, _section_paragraphs(rest[start + 1 : end], layout)))
+        body = _section_paragraphs(rest[start + 1 : end], layout, style)
+        sections.append(ParsedSection(heading, body))
 
     if not title or width(title) > 240 or title[-1] in "。！？":
         raise BriefError(_("找不到标题：文件开头应是标题（可在其前写栏目和类型）。"))

@@ -262,3 +262,52 @@ def test_summary_without_body_marker_or_byline_is_its_first_paragraph(blank):
         ("", ["导语是另一段。"]),
         ("一、小标题", ["正文一段。"]),
     ]
+
+
+def test_platform_layout_in_english():
+    brief = parse_text(own_brief("platform_layout_en.txt"))
+    assert (brief.series, brief.type) == ("Energy Desk", "Research Note")
+    assert brief.title == "Why Grid Storage Is Finally Scaling"
+    assert len(brief.summary) == 1 and brief.summary[0].endswith("did the rest.")
+    assert [(a.name, a.affiliation) for a in brief.authors] == [
+        ("Wei Chen", "Example Energy Centre"),
+        ("Maria Lopez", "Example Energy Centre"),
+    ]
+    assert headings_and_sizes(brief) == [
+        ("", 1),
+        ("1. Prices and rules", 2),
+        ("2. What holds it back", 1),
+        ("3. Outlook", 1),
+    ]
+    # A full line ending a sentence without the marker continues the paragraph.
+    assert "can end a sentence. The next line carries on" in brief.sections[1].paragraphs[0]
+    assert brief.source_url == "https://example.org/r/grid-storage"
+    everything = json.dumps(brief.as_dict())
+    assert "Research Note" not in everything.replace('"type": "Research Note"', "")
+    assert "Main text" not in everything
+
+
+def test_repeated_short_lines_are_running_headers():
+    page = "示例研究院内部参考\n{body}\n"
+    text = "标题\n\n" + "".join(
+        page.format(body=f"第{n}段正文，写得足够长一些，好让它看起来像正文。") for n in range(1, 5)
+    )
+    brief = parse_text(text)
+    paragraphs = [p for s in brief.sections for p in s.paragraphs]
+    assert len(paragraphs) == 4
+    assert not any("内部参考" in p for p in paragraphs)
+
+
+def test_numbered_lines_under_chinese_headings_are_sub_headings():
+    text = (
+        "标题\n\n一、第一部分\n\n1. 加强监管\n\n监管方面的一段话。\n\n"
+        "2. 完善机制\n\n机制方面的一段话。\n\n二、第二部分\n\n（1）细项\n\n最后一段。\n"
+    )
+    brief = parse_text(text)
+    assert [(s.heading, s.paragraphs) for s in brief.sections] == [
+        (
+            "一、第一部分",
+            ["### 1. 加强监管", "监管方面的一段话。", "### 2. 完善机制", "机制方面的一段话。"],
+        ),
+        ("二、第二部分", ["### （1）细项", "最后一段。"]),
+    ]

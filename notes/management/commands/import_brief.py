@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from notes.importing import BriefError, load_path
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         )
         for path in progress:
             try:
-                _, brief = load_path(path, known_types=known_types)
+                _text, brief = load_path(path, known_types=known_types)
                 if options["json"]:
                     self.stdout.write(json.dumps(brief.as_dict(), ensure_ascii=False))
                     counts["imported"] += 1
@@ -63,20 +64,24 @@ class Command(BaseCommand):
                     url = settings.SITE_URL + reverse(
                         "admin:notes_note_change", args=[result.note.pk]
                     )
-                    verb = "已创建" if result.created else "已更新"
-                    self._write(self.stdout, f"{path}: {verb}《{result.note.title}》 {url}")
+                    message = (
+                        _("已创建《%(title)s》") if result.created else _("已更新《%(title)s》")
+                    )
+                    message = message % {"title": result.note.title}
+                    self._write(self.stdout, f"{path}: {message} {url}")
                     for warning in result.warnings:
-                        self._write(self.stderr, f"{path}: 注意：{warning}")
+                        self._write(self.stderr, f"{path}: " + _("注意：%s") % warning)
             except BriefError as error:
                 counts["failed"] += 1
-                self._write(self.stderr, f"{path}: 失败：{error}")
+                self._write(self.stderr, f"{path}: " + _("失败：%s") % error)
             except DatabaseError as error:  # the file's transaction was rolled back
                 counts["failed"] += 1
-                self._write(self.stderr, f"{path}: 失败：写入数据库出错，未保存任何内容（{error}）")
-        summary = "导入 {imported}，更新 {updated}，失败 {failed}".format(**counts)
+                reason = _("写入数据库出错，未保存任何内容（%s）") % error
+                self._write(self.stderr, f"{path}: " + _("失败：%s") % reason)
+        summary = _("导入 %(imported)d，更新 %(updated)d，失败 %(failed)d") % counts
         self.stderr.write(summary) if options["json"] else self.stdout.write(summary)
         if counts["failed"]:
-            raise CommandError(f"{counts['failed']} 个文件导入失败。", returncode=1)
+            raise CommandError(_("%d 个文件导入失败。") % counts["failed"], returncode=1)
 
     @staticmethod
     def _write(stream, message):
@@ -92,7 +97,7 @@ class Command(BaseCommand):
             moment = None
         if moment is None:
             raise CommandError(
-                f"--publish-at 不是有效的 ISO 时间：{value!r}（例如 2021-03-19T08:00+08:00）"
+                _("--publish-at 不是有效的 ISO 时间：%r（例如 2021-03-19T08:00+08:00）") % value
             )
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
@@ -101,20 +106,27 @@ class Command(BaseCommand):
     def _series(self, slug):
         series = Series.objects.filter(slug=slug).first()
         if series is None:
-            raise CommandError(f"没有网址名为 {slug!r} 的栏目。")
+            raise CommandError(_("没有网址名为 %r 的栏目。") % slug)
         return series
 
     def _report_dry_run(self, path, brief, counts):
         existing = Note.objects.filter(import_key=import_key(str(path), brief.title)).first()
         if existing is None:
-            action, counts["imported"] = "将创建", counts["imported"] + 1
+            action, counts["imported"] = _("将创建"), counts["imported"] + 1
         elif existing.status != Note.Status.DRAFT:
-            action, counts["failed"] = "已导入且不是草稿，将跳过", counts["failed"] + 1
+            action, counts["failed"] = _("已导入且不是草稿，将跳过"), counts["failed"] + 1
         else:
-            action, counts["updated"] = f"将更新第 {existing.pk} 篇", counts["updated"] + 1
+            action = _("将更新第 %d 篇") % existing.pk
+            counts["updated"] += 1
         sizes = "/".join(str(len(s.paragraphs)) for s in brief.sections)
-        self.stdout.write(
+        self._write(
+            self.stdout,
             f"{path}: {action}《{brief.title}》 "
-            f"栏目={brief.series or '-'} 类型={brief.type or '-'} "
-            f"作者={'、'.join(a.name for a in brief.authors) or '-'} 段落={sizes}"
+            + _("栏目=%(series)s 类型=%(type)s 作者=%(authors)s 段落=%(sizes)s")
+            % {
+                "series": brief.series or "-",
+                "type": brief.type or "-",
+                "authors": "、".join(a.name for a in brief.authors) or "-",
+                "sizes": sizes,
+            },
         )

@@ -216,3 +216,16 @@ def test_sections_field_needs_paragraphs():
         ("", ["导语。"]),
         ("小标题", ["第一行接着一行", "### 小节", "段落。"]),
     ]
+
+
+def test_oversized_upload_fails_alone(client, editor, monkeypatch):
+    monkeypatch.setattr("notes.importing.readers.MAX_FILE_SIZE", 4096)
+    client.force_login(editor)
+    big = SimpleUploadedFile("big.txt", "很长的简报。\n".encode() * 1000)
+    location = upload(client, big, zh_file())["Location"]
+    preview = client.get(location)
+    big_item, good_item = preview.context["items"]
+    assert good_item["form"] is not None
+    assert "太大" in big_item["entry"]["error"] and big_item["form"] is None
+    client.post(location, form_data(preview))
+    assert Note.objects.count() == 1

@@ -142,9 +142,10 @@ def _heading(line: Line, expected: dict) -> tuple[str, str] | None:
         match = pattern.match(text)
         if match:
             number = match.group(1)
-            value = _NUMERALS.index(number) + 1 if style == "chinese" and len(number) == 1 else None
             if style == "arabic":
                 value = int(number)
+            else:  # 一 … 十 are checked; 十一 and beyond are taken as they come
+                value = _NUMERALS.index(number) + 1 if len(number) == 1 else None
             if value is not None and value != expected.get(style, 1):
                 return None
             return style, text
@@ -246,7 +247,7 @@ def _front_matter(front: list[Line], type_keys: set[str]) -> tuple[str | None, s
         if not _DATE_LINE.match(line.text):
             candidates.append(line.text)
     if note_type is None:
-        before_type, candidates = [], candidates
+        # No type line: a short first line above the title is the series.
         if not title and len(candidates) >= 2 and width(candidates[0]) <= 16:
             before_type, candidates = candidates[:1], candidates[1:]
     elif not candidates and not title and before_type:

@@ -229,3 +229,23 @@ def test_oversized_upload_fails_alone(client, editor, monkeypatch):
     assert "太大" in big_item["entry"]["error"] and big_item["form"] is None
     client.post(location, form_data(preview))
     assert Note.objects.count() == 1
+
+
+def test_a_draft_the_user_may_not_change_is_not_overwritten(client, author_user, monkeypatch):
+    from notes.admin import NoteAdmin
+
+    client.force_login(author_user)
+    location = upload(client, zh_file())["Location"]
+    client.post(location, form_data(client.get(location)))
+    note = Note.objects.get()
+
+    monkeypatch.setattr(
+        NoteAdmin, "has_change_permission", lambda self, request, obj=None: obj is None
+    )
+    location = upload(client, zh_file())["Location"]
+    data = form_data(client.get(location))
+    data["brief-0-title"] = "不该出现的标题"
+    response = client.post(location, data, follow=True)
+    assert "无权修改" in response.content.decode()
+    note.refresh_from_db()
+    assert note.title == "老旧小区改造如何撬动居民消费" and note.version == 1

@@ -199,3 +199,14 @@ def test_dry_run_writes_nothing():
     assert "将创建《老旧小区改造如何撬动居民消费》" in out
     assert "段落=1/3/5/2" in out
     assert not Note.objects.exists() and not Author.objects.exists()
+
+
+@pytest.mark.django_db
+def test_keywords_become_topics_matched_by_name():
+    from notes.models import Topic
+
+    existing = Topic.objects.create(name="新能源汽车", slug="xny")
+    run(BRIEFS / "indented_zh.txt")
+    note = Note.objects.get()
+    assert set(note.tags.all()) == {existing, Topic.objects.get(name="出口")}
+    assert Topic.objects.count() == 2

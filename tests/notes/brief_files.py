@@ -98,6 +98,20 @@ def truncated_pdf() -> bytes:
     return data[: len(data) // 3]
 
 
+def lying_zip() -> bytes:
+    """A .docx-named zip whose directory declares 100 bytes for a 70 MB entry."""
+    import struct
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (70 * 1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    entry = data.rfind(b"PK\x01\x02")  # the last central-directory record
+    data[entry + 24 : entry + 28] = struct.pack("<I", 100)  # its uncompressed size
+    return bytes(data)
+
+
 def zip_bomb(*, entries=1, size=80 * 1024 * 1024) -> bytes:
     """A .docx-named zip that inflates far beyond what a brief needs."""
     buffer = io.BytesIO()

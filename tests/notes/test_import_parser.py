@@ -69,9 +69,10 @@ def test_sample_brief_line_endings(shared_briefs, variant):
 
 
 @pytest.mark.shared
-def test_sample_brief_in_gb18030(shared_briefs):
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_sample_brief_in_other_encodings(shared_briefs, encoding):
     text = (shared_briefs / SAMPLE).read_text(encoding="utf-8")
-    assert parse_text(decode_text(text.encode("gb18030"))).as_dict() == parse_text(text).as_dict()
+    assert parse_text(decode_text(text.encode(encoding))).as_dict() == parse_text(text).as_dict()
 
 
 def test_platform_layout_brief():

@@ -172,6 +172,11 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
             return queryset
         return queryset.filter(pk__in=Note.objects.owned_by(request.user).values("pk"))
 
+    def get_urls(self):
+        from notes.admin_import import import_urls
+
+        return import_urls(self) + super().get_urls()
+
     @admin.display(description=_("作者"))
     def author_names(self, obj):
         return "、".join(a.author.name for a in obj.ordered_authorships())

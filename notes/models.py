@@ -220,6 +220,14 @@ class Note(models.Model):
     version = models.PositiveIntegerField(
         _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人的修改。")
     )
+    import_key = models.CharField(
+        _("导入标识"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("由导入的文件名和标题算出；再次导入同一简报时据此更新这篇草稿。"),
+    )
 
     objects = NoteQuerySet.as_manager()
 

@@ -1,0 +1,32 @@
+"""Turn briefs (plain text, Markdown, PDF, Word) into structured notes.
+
+``load_brief`` reads and parses a file; ``notes.importing.store.save_brief``
+writes the result as a draft note.
+"""
+
+from pathlib import Path
+
+from notes.importing.errors import BriefError
+from notes.importing.parser import ParsedBrief, ParsedSection, parse_text
+from notes.importing.readers import EXTENSIONS, read_bytes, read_path
+
+__all__ = [
+    "EXTENSIONS",
+    "BriefError",
+    "ParsedBrief",
+    "ParsedSection",
+    "load_brief",
+    "load_path",
+    "parse_text",
+]
+
+
+def load_brief(name: str, data: bytes, *, known_types=()) -> tuple[str, ParsedBrief]:
+    """``(source text, parsed brief)`` of the file ``name`` whose content is ``data``."""
+    text = read_bytes(name, data)
+    return text, parse_text(text, known_types=known_types)
+
+
+def load_path(path, *, known_types=()) -> tuple[str, ParsedBrief]:
+    text = read_path(Path(path))
+    return text, parse_text(text, known_types=known_types)

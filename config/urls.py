@@ -2,6 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = admin.site.site_title = _("研究简报 · 编辑后台")
+admin.site.index_title = _("内容与账户")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

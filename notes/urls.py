@@ -33,5 +33,6 @@ urlpatterns = [
     path("feed/rss/", feeds.LatestNotesRssFeed(), name="feed-rss"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -215,6 +215,12 @@ def test_sitemap_lists_exactly_the_published_notes(client, library):
     )
 
 
+def test_favicon_redirects_to_the_static_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
 def test_robots_points_at_the_sitemap(client):
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: " in body and "Disallow: /admin/" in body

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 5,
     "/notes/": 5,
-    "/notes/?topic=t0&author=a0&year=2026": 7,
+    "/notes/?topic=t0&author=a0&year={year}": 7,
     "/topics/": 1,
     "/topics/t0/": 5,
     "/authors/": 1,

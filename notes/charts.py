@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 28
@@ -16,6 +18,7 @@ class Bar:
     label: str
     count: int
     url: str | None
+    title: str = ""
     x: int = 0
     y: int = 0
     height: int = 0
@@ -57,6 +60,13 @@ class Chart:
         return sum(bar.count for bar in self.bars)
 
 
+def _count_title(period, count):
+    return ngettext("%(period)s：%(count)s 篇", "%(period)s：%(count)s 篇", count) % {
+        "period": period,
+        "count": count,
+    }
+
+
 def monthly_chart(notes, year: int) -> Chart:
     """Twelve bars: how many of ``notes`` were published in each month of ``year``."""
     counts = dict(
@@ -71,6 +81,10 @@ def monthly_chart(notes, year: int) -> Chart:
         [
             Bar(
                 label=str(month),
+                title=_count_title(
+                    _("%(year)s年%(month)s月") % {"year": year, "month": month},
+                    counts.get(month, 0),
+                ),
                 count=counts.get(month, 0),
                 url=reverse("notes:archive-month", kwargs={"year": year, "month": month})
                 if counts.get(month)
@@ -97,6 +111,7 @@ def yearly_chart(notes) -> Chart:
         [
             Bar(
                 label=str(year),
+                title=_count_title(_("%(year)s年") % {"year": year}, counts.get(year, 0)),
                 count=counts.get(year, 0),
                 url=reverse("notes:archive-year", kwargs={"year": year})
                 if counts.get(year)

@@ -46,7 +46,7 @@ def missing_for_publication(note) -> list[str]:
 
 def local_time(value) -> str:
     """A time as readers see it: the site's time zone, e.g. ``2026年3月18日 09:30``."""
-    return formats.date_format(timezone.localtime(value), "Y年n月j日 H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def validate_schedule_time(at, *, now=None) -> None:

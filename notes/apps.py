@@ -8,5 +8,7 @@ class NotesConfig(AppConfig):
 
     def ready(self):
         from notes import history
+        from notes.search import signals
 
         history.register_models()
+        signals.connect()

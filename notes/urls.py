@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from notes import feeds, views
+from notes import feeds, views, views_search
 from notes.converters import UnicodeSlugConverter
 from notes.sitemaps import SITEMAPS
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("authors/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("series/<uslug:slug>/", views.series_detail, name="series"),
     path("series/<uslug:slug>/feed/", feeds.SeriesFeed(), name="series-feed"),
+    path("search/", views_search.search, name="search"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/", views.NoteYearArchiveView.as_view(), name="archive-year"),
     path(

@@ -1,0 +1,156 @@
+"""Search benchmark: prints the timings of a fixed set of queries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/search_bench.py [--rebuild] [--repeat 5] [--no-scan]
+
+Each query runs the whole database work of a results page (filters, count,
+facets, one ranked page, the notes of the page with bylines, topics and
+snippets); ``--rebuild`` first times a full index rebuild. The naive scan
+(``icontains`` over title, summary and section bodies, count + first page)
+runs once per query for the ratio.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The test settings: DEBUG off (no query log), no secret key needed.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from notes.listing import NoteFilter  # noqa: E402
+from notes.models import Note, Topic  # noqa: E402
+from notes.search import engine  # noqa: E402
+from notes.search.query import parse  # noqa: E402
+from notes.search.rebuild import rebuild  # noqa: E402
+
+QUERIES = [
+    # two-character words
+    ("中美", {}), ("关税", {}), ("汇率", {}), ("稀土", {}), ("债券", {}),
+    # names
+    ("布林肯", {}), ("王毅", {}), ("耶伦", {}), ("植田和男", {}), ("何立峰", {}), ("拉加德", {}),
+    # four characters and longer phrases
+    ("供应链安全", {}), ("数字人民币", {}), ("碳排放交易", {}), ("全球经济增长", {}),
+    ('"经贸磋商机制"', {}), ("地方债务", {}),
+    # English
+    ("reuters", {}), ("GDP", {}), ('"federal reserve"', {}), ("supply chain", {}),
+    # rare
+    ("量子通信试验网", {}), ("贝森特", {}), ("钒液流电池", {}),
+    # very common: in most notes
+    ("经济", {}), ("市场", {}), ("政策", {}), ("中", {}), ("的", {}),
+    # syntax
+    ("布林肯 OR 耶伦", {}), ("中美 -关税", {}), ("會晤", {}),
+    # with filters
+    ("中美", {"topic": "bench-topic-0"}), ("经济", {"year": "2021"}),
+    ("关税", {"author": "bench-author-3"}), ("政策", {"series": "macro", "sort": "date"}),
+]  # fmt: skip
+
+
+def page_work(factory, q, params):
+    request = factory.get("/search/", {"q": q, **params})
+    note_filter = NoteFilter.from_request(request)
+    notes = note_filter.apply(Note.objects.published())
+    sort = params.get("sort", "relevance")
+    return engine.search(parse(q), notes, sort=sort, page=1)
+
+
+def naive_scan(q, params):
+    """What a site without an index would do: icontains over every note."""
+    text = parse(q).terms[0].text if parse(q) else q
+    notes = Note.objects.published()
+    if "topic" in params:
+        notes = notes.filter(tags__slug=params["topic"])
+    if "year" in params:
+        notes = notes.filter(published_at__year=int(params["year"]))
+    matching = notes.filter(
+        Q(title__icontains=text) | Q(summary__icontains=text) | Q(sections__body__icontains=text)
+    ).distinct()
+    total = matching.count()
+    page = list(matching.with_listing_data()[:20])
+    facets = list(
+        Topic.objects.filter(tagged_notes__content_object__in=matching.values("pk"))
+        .annotate(n=Count("tagged_notes"))
+        .order_by("-n")[:15]
+    )
+    return total, page, facets
+
+
+def sizes():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_total_relation_size('notes_search'),"
+                " pg_relation_size('notes_search_vector')"
+            )
+            total, gin = cursor.fetchone()
+            return f"table with TOAST and indexes {total / 2**20:.0f} MB, GIN {gin / 2**20:.0f} MB"
+        cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'notes_search%'")
+        (total,) = cursor.fetchone()
+        return f"search tables {total / 2**20:.0f} MB" if total else "dbstat unavailable"
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-scan", action="store_true")
+    args = parser.parse_args()
+    print(f"{connection.vendor}, {Note.objects.count()} notes, "
+          f"{Note.objects.published().count()} published")  # fmt: skip
+    if args.rebuild:
+        started = time.perf_counter()
+        rebuild()
+        print(f"index rebuild: {time.perf_counter() - started:.1f} s")
+    print(f"index size: {sizes()}")
+    factory = RequestFactory()
+    medians, scans = [], []
+    print(
+        f"{'query':<24}{'filters':<34}{'results':>8}{'median ms':>11}{'max ms':>9}{'scan ms':>10}"
+    )
+    for q, params in QUERIES:
+        page_work(factory, q, params)  # warm
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            results = page_work(factory, q, params)
+            times.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(times)
+        medians.append(median)
+        scan = ""
+        if not args.no_scan:
+            started = time.perf_counter()
+            naive_scan(q, params)
+            scans.append((time.perf_counter() - started) * 1000)
+            scan = f"{scans[-1]:10.0f}"
+        filters = " ".join(f"{k}={v}" for k, v in params.items())
+        print(f"{q:<24}{filters:<34}{results.total:>8}{median:11.1f}{max(times):9.1f}{scan}")
+    print(f"\nsearch page (per-query medians): median {statistics.median(medians):.1f} ms, "
+          f"p95 {percentile(medians, 0.95):.1f} ms, max {max(medians):.1f} ms")  # fmt: skip
+    if scans:
+        ratios = [s / m for s, m in zip(scans, medians, strict=True)]
+        print(f"naive scan: median {statistics.median(scans):.0f} ms, "
+              f"p95 {percentile(scans, 0.95):.0f} ms; "
+              f"scan / search per query: median {statistics.median(ratios):.0f}x, "
+              f"min {min(ratios):.0f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Writing the search index: one row per note, in the note's own transaction.
+
+PostgreSQL keeps a table ``notes_search``: note id, tokenizer version, a
+``head`` tsvector with positions and weights over title (A), summary (B),
+headings and topics (C) for ranking, a position-less ``vector`` over every
+token for matching, under a GIN index, and the canonical ``document`` text
+for phrase checks; and, so that counts and facets need no joins, copies of
+the publication time, its year and the note's topic and author ids. SQLite
+keeps the same ``notes_search`` columns but the vectors (ids as JSON), and an
+FTS5 table ``notes_search_fts`` over the same tokens (rowid = note id).
+
+Every note is indexed whatever its status: being public is decided when the
+query runs, through ``Note.objects.published()``, because a scheduled note
+becomes public by time alone, with no save to update an index.
+"""
+
+import json
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from notes.search.text import (
+    MAX_WORD_LENGTH,
+    TOKENIZER_VERSION,
+    normalise,
+    run_tokens,
+    runs,
+)
+
+#: A tsvector holds at most 1 MB; a note with more distinct tokens than this
+#: (hundreds of pages) is indexed by its first ones.
+MAX_DISTINCT_TOKENS = 80_000
+
+
+@dataclass
+class Source:
+    """The text of one note that search reads."""
+
+    note_id: int
+    published_at: object = None
+    title: str = ""
+    summary: str = ""
+    headings: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    topic_ids: list[int] = field(default_factory=list)
+    author_ids: list[int] = field(default_factory=list)
+
+    def fields(self):
+        """(column, weight, texts) in ranking order."""
+        return [
+            ("title", "A", [self.title]),
+            ("summary", "B", [self.summary]),
+            ("headings", "C", [*self.headings, *self.topics]),
+            ("body", "D", [*self.bodies, *self.authors]),
+        ]
+
+
+def entry(source: Source, *, sequences: bool = False) -> dict:
+    """The index row of one note, for either database.
+
+    ``sequences`` adds each column's tokens in order (FTS5 counts them for
+    bm25); PostgreSQL only needs the distinct tokens and the ``head``.
+    """
+    columns, head, every, lines, pos = {}, defaultdict(list), set(), [], 0
+    for column, weight, texts in source.fields():
+        column_tokens = []
+        for text in texts:
+            found = runs(normalise(text))
+            lines.append(" " + " ".join(run for run, _ in found) + " ")
+            for run, is_cjk in found:
+                if is_cjk and len(run) > 1:
+                    every.update(map(operator.add, run, run[1:]))
+                    every.add(run[-1])
+                else:
+                    every.add(run[:MAX_WORD_LENGTH])
+            if not sequences and weight == "D":
+                continue
+            for run, is_cjk in found:
+                for token in run_tokens(run, is_cjk):
+                    column_tokens.append(token)
+                    pos += 1
+                    if weight != "D" and len(head[token]) < 256:
+                        head[token].append(f"{min(pos, 16383)}{weight}")
+            pos += 1
+        columns[column] = " ".join(column_tokens)
+    published_at = source.published_at
+    return {
+        "note_id": source.note_id,
+        "published_at": published_at,
+        "year": timezone.localtime(published_at).year if published_at else None,
+        "topic_ids": source.topic_ids,
+        "author_ids": source.author_ids,
+        "head": " ".join(f"'{token}':{','.join(p)}" for token, p in head.items()),
+        "vector": " ".join(f"'{token}'" for token in list(every)[:MAX_DISTINCT_TOKENS]),
+        "document": "\n".join(lines),
+        **columns,
+    }
+
+
+def sources(note_ids) -> list[Source]:
+    """Read the searchable text of ``note_ids`` in four queries."""
+    from notes.models import Authorship, Note, Section, TaggedNote
+
+    found = {
+        pk: Source(pk, published_at, title, summary)
+        for pk, published_at, title, summary in Note.objects.filter(pk__in=note_ids).values_list(
+            "pk", "published_at", "title", "summary"
+        )
+    }
+    sections = Section.objects.filter(note_id__in=found).order_by("note_id", "position")
+    for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
+        found[note_id].headings.append(heading)
+        found[note_id].bodies.append(body)
+    tagged = TaggedNote.objects.filter(content_object_id__in=found).order_by("tag__name")
+    for note_id, tag_id, name in tagged.values_list("content_object_id", "tag_id", "tag__name"):
+        found[note_id].topics.append(name)
+        found[note_id].topic_ids.append(tag_id)
+    authorships = Authorship.objects.filter(note_id__in=found).order_by("position")
+    for note_id, author_id, name in authorships.values_list("note_id", "author_id", "author__name"):
+        found[note_id].authors.append(name)
+        found[note_id].author_ids.append(author_id)
+    return list(found.values())
+
+
+_COLUMNS = "note_id, tokenizer_version, published_at, year, topic_ids, author_ids"
+
+
+def _meta(e):
+    return (e["note_id"], TOKENIZER_VERSION, e["published_at"], e["year"])
+
+
+def _write_postgresql(cursor, entries):
+    cursor.executemany(
+        f"INSERT INTO notes_search ({_COLUMNS}, head, vector, document)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
+        " ON CONFLICT (note_id) DO UPDATE SET"
+        + ", ".join(
+            f" {c} = EXCLUDED.{c}"
+            for c in (*_COLUMNS.split(", ")[1:], "head", "vector", "document")
+        ),
+        [
+            (*_meta(e), e["topic_ids"], e["author_ids"], e["head"], e["vector"], e["document"])
+            for e in entries
+        ],
+    )
+
+
+def _write_sqlite(cursor, entries):
+    ids = [(e["note_id"],) for e in entries]
+    cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", ids)
+    cursor.executemany(
+        f"INSERT OR REPLACE INTO notes_search ({_COLUMNS}, document)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        [
+            (
+                e["note_id"],
+                TOKENIZER_VERSION,
+                connection.ops.adapt_datetimefield_value(e["published_at"]),
+                e["year"],
+                json.dumps(e["topic_ids"]),
+                json.dumps(e["author_ids"]),
+                e["document"],
+            )
+            for e in entries
+        ],
+    )
+    cursor.executemany(
+        "INSERT INTO notes_search_fts (rowid, title, summary, headings, body)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        [(e["note_id"], e["title"], e["summary"], e["headings"], e["body"]) for e in entries],
+    )
+
+
+def write(entries):
+    if not entries:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _write_postgresql(cursor, entries)
+        else:
+            _write_sqlite(cursor, entries)
+
+
+def delete(note_ids):
+    note_ids = [(pk,) for pk in note_ids]
+    if not note_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany("DELETE FROM notes_search WHERE note_id = %s", note_ids)
+        if connection.vendor == "sqlite":
+            cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", note_ids)
+
+
+@transaction.atomic
+def reindex(note_ids):
+    """Bring the index rows of ``note_ids`` up to date (deleted notes lose theirs)."""
+    note_ids = set(note_ids)
+    found = sources(note_ids)
+    sequences = connection.vendor != "postgresql"
+    write([entry(source, sequences=sequences) for source in found])
+    delete(note_ids - {source.note_id for source in found})
+
+
+def stale_count() -> int:
+    """Index rows written by another tokenizer version."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM notes_search WHERE tokenizer_version <> %s", [TOKENIZER_VERSION]
+        )
+        return cursor.fetchone()[0]

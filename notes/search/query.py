@@ -1,0 +1,150 @@
+"""Reading what a reader typed into a search box.
+
+Syntax: words and ``"exact phrases"`` must all occur; ``A OR B`` wants
+either; ``-word`` excludes. Whatever else is typed (operators of either
+database, unbalanced quotes, control characters) is read as text, and a term
+only ever reaches a database as quoted tokens of letters, digits and CJK
+characters, so nothing typed can change the structure of a query.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from notes.search.text import MAX_WORD_LENGTH, normalise, run_tokens, runs
+
+#: Longer queries are cut to this many characters (the page says so).
+MAX_QUERY_LENGTH = 200
+
+_ITEM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"'})
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or phrase, normalised.
+
+    ``tokens`` are what the index is asked for; ``prefix`` marks a single CJK
+    character, asked as a prefix of the bigrams. ``needle`` is the term as it
+    must occur in the canonical text (see ``text.canonical``), with a space on
+    a Latin edge so that ``us`` does not match inside ``focus``.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    prefix: bool
+    needle: str
+    exact: bool  # the index alone answers it, with no text check
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    clauses: list[list[Term]] = field(default_factory=list)  # AND of (OR of terms)
+    excluded: list[Term] = field(default_factory=list)
+    truncated: bool = False
+
+    def __bool__(self):
+        return bool(self.clauses)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for clause in self.clauses for term in clause]
+
+    @property
+    def highlight_needles(self) -> list[str]:
+        return [term.text for term in self.terms]
+
+
+def make_term(text: str) -> Term | None:
+    found = runs(normalise(text))
+    if not found:
+        return None
+    tokens: list[str] = []
+    long_word = False
+    for run, is_cjk in found:
+        long_word = long_word or (not is_cjk and len(run) > MAX_WORD_LENGTH)
+        if is_cjk and len(run) > 1:
+            tokens.extend(run_tokens(run, is_cjk)[:-1])  # bigrams; the last char is implied
+        else:
+            tokens.extend(run_tokens(run, is_cjk))
+    canonical = " ".join(run for run, _ in found)
+    prefix = len(found) == 1 and found[0][1] and len(found[0][0]) == 1
+    needle = (" " if not found[0][1] else "") + canonical + (" " if not found[-1][1] else "")
+    # A term repeating a token ("哈哈哈") keeps it once in the index query.
+    tokens = list(dict.fromkeys(tokens))
+    return Term(canonical, tuple(tokens), prefix, needle, len(tokens) == 1 and not long_word)
+
+
+def parse(raw: str) -> ParsedQuery:
+    raw = raw or ""
+    truncated = len(raw) > MAX_QUERY_LENGTH
+    text = unicodedata.normalize("NFKC", raw[:MAX_QUERY_LENGTH]).translate(_QUOTES)
+    query = ParsedQuery(raw=raw[:MAX_QUERY_LENGTH], truncated=truncated)
+    pending_or = False
+    for match in _ITEM.finditer(text):
+        negative, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word == "OR":
+            pending_or = bool(query.clauses)
+            continue
+        if word is not None and word.startswith("-") and len(word) > 1:
+            negative, word = "-", word[1:]
+        term = make_term(phrase if phrase is not None else word)
+        if term is None:
+            continue
+        if negative:
+            query.excluded.append(term)
+        elif pending_or:
+            query.clauses[-1].append(term)
+        else:
+            query.clauses.append([term])
+        pending_or = False
+    return query
+
+
+# -- Database query strings ---------------------------------------------------
+
+
+def tsquery(query: ParsedQuery) -> str:
+    """A PostgreSQL tsquery literal: candidates for ``query`` (text checks follow)."""
+
+    def term_expr(term):
+        if term.prefix:
+            return f"'{term.tokens[0]}':*"
+        return "(" + " & ".join(f"'{token}'" for token in term.tokens) + ")"
+
+    parts = ["(" + " | ".join(term_expr(t) for t in clause) + ")" for clause in query.clauses]
+    parts += [f"!{term_expr(t)}" for t in query.excluded if t.exact]
+    return " & ".join(parts)
+
+
+def fts5_query(query: ParsedQuery) -> str:
+    """An SQLite FTS5 MATCH string: candidates for ``query`` (text checks follow)."""
+
+    def term_expr(term):
+        if term.prefix:
+            return f'"{term.tokens[0]}"*'
+        return "(" + " AND ".join(f'"{token}"' for token in term.tokens) + ")"
+
+    positive = " AND ".join(
+        "(" + " OR ".join(term_expr(t) for t in clause) + ")" for clause in query.clauses
+    )
+    excluded = [term_expr(t) for t in query.excluded if t.exact]
+    if excluded:
+        return f"({positive}) NOT ({' OR '.join(excluded)})"
+    return positive
+
+
+def text_checks(query: ParsedQuery) -> list[tuple[list[str], bool]]:
+    """Checks against the canonical text where the index can over-match.
+
+    Each is (needles, wanted): one of ``needles`` must occur (``wanted``), or
+    the needle must not (an excluded phrase).
+    """
+    checks = [
+        ([t.needle for t in clause], True)
+        for clause in query.clauses
+        if any(not t.exact for t in clause)
+    ]
+    checks += [([t.needle], False) for t in query.excluded if not t.exact]
+    return checks

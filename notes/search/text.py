@@ -1,0 +1,187 @@
+"""Normalising, tokenising and highlighting Chinese and Latin text.
+
+Chinese has no spaces and neither database's own parser segments it, so the
+text is cut here, in Python, the same way for both databases and for queries:
+
+* normalise: NFKC (full-width ``ＡＢＣ１`` becomes ``abc1``), case-folding, and
+  Traditional to Simplified (``會晤`` becomes ``会晤``) with OpenCC;
+* a run of CJK characters becomes its overlapping bigrams (``中美关系`` gives
+  ``中美 美关 关系``) plus its last character alone, so that every character
+  of the text begins at least one token: a one-character query is then a
+  prefix search (``中:*``) that misses nothing, without indexing unigrams;
+* a run of letters and digits becomes one lower-cased word.
+
+A dictionary segmenter would cut names and phrases one way in the text and
+another in the query; bigrams find every substring of two characters or more.
+Where bigrams can over-match (a term of three or more characters, a phrase),
+the query layer checks the term against the canonical text (see
+:func:`canonical`).
+"""
+
+import operator
+import re
+import unicodedata
+from functools import lru_cache
+from html import escape
+
+#: Bump when tokens change: the stored index must then be rebuilt
+#: (``manage.py rebuild_search_index``).
+TOKENIZER_VERSION = 1
+
+#: Longer Latin words are indexed by their beginning (a query for one is then
+#: checked against the text).
+MAX_WORD_LENGTH = 60
+
+_CJK_CHARS = (
+    "\u3040-\u30ff"  # kana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs and compatibility
+    "\uac00-\ud7af"  # hangul
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+_RUN = re.compile(rf"([{_CJK_CHARS}]+)|([^\W_{_CJK_CHARS}]+)")
+_CJK_ONLY = re.compile(rf"[{_CJK_CHARS}]+")
+_COMMON_FULLWIDTH = [(c, chr(ord(c) - 0xFEE0)) for c in "，：；（）！？"]
+_FULLWIDTH = re.compile("[\u3000\uff01-\uff5e]")
+
+
+def _halfwidth(m):
+    c = ord(m.group(0))
+    return " " if c == 0x3000 else chr(c - 0xFEE0)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, Simplified; control characters become spaces."""
+    for full, half in _COMMON_FULLWIDTH:  # the usual Chinese punctuation, quicker than NFKC
+        text = text.replace(full, half)
+    text = _FULLWIDTH.sub(_halfwidth, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text.casefold())
+    return _t2s().convert(text) if _CJK_ONLY.search(text) else text
+
+
+def runs(normalised: str) -> list[tuple[str, bool]]:
+    """The runs of ``normalised`` text: (run, is_cjk) in order."""
+    return [(cjk, True) if cjk else (word, False) for cjk, word in _RUN.findall(normalised)]
+
+
+def run_tokens(run: str, is_cjk: bool) -> list[str]:
+    """The index tokens of one run (see the module docstring)."""
+    if not is_cjk:
+        return [run[:MAX_WORD_LENGTH]]
+    if len(run) == 1:
+        return [run]
+    return [*map(operator.add, run, run[1:]), run[-1]]
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens of raw ``text``, in order (repeats kept)."""
+    out = []
+    for run, is_cjk in runs(normalise(text)):
+        out.extend(run_tokens(run, is_cjk))
+    return out
+
+
+def canonical(text: str) -> str:
+    """Normalised runs joined by single spaces: what phrase checks run against.
+
+    Punctuation and spacing between runs collapse to one space, so the
+    phrase ``"new york"`` matches ``New  York`` and ``New-York`` alike.
+    """
+    return " ".join(run for run, _ in runs(normalise(text)))
+
+
+# -- Highlighting -------------------------------------------------------------
+
+
+def _normalised_with_offsets(raw: str) -> tuple[str, list[int]]:
+    """``raw`` normalised character by character, and each output character's
+    index in ``raw`` (normalisation may change the length)."""
+    text = normalise(raw)
+    if len(text) == len(raw):
+        return text, list(range(len(raw)))
+    chars, offsets = [], []
+    for i, ch in enumerate(raw):
+        norm = _CONTROL.sub(" ", unicodedata.normalize("NFKC", ch).casefold())
+        chars.append(norm)
+        offsets.extend([i] * len(norm))
+    text = "".join(chars)
+    converted = _t2s().convert(text) if _CJK_ONLY.search(text) else text
+    if len(converted) == len(text):
+        text = converted
+    return text, offsets
+
+
+@lru_cache(maxsize=256)
+def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern:
+    """Needles longest first; spaces match any gap; Latin edges match whole words."""
+    word = f"[^\\W_{_CJK_CHARS}]"
+    alternatives = []
+    for needle in sorted(needles, key=len, reverse=True):
+        body = r"[\W_]+".join(re.escape(part) for part in needle.split(" "))
+        if not _CJK_ONLY.match(needle[0]):
+            body = f"(?<!{word})" + body
+        if not _CJK_ONLY.match(needle[-1]):
+            body += f"(?!{word})"
+        alternatives.append(body)
+    return re.compile("|".join(alternatives))
+
+
+def find_spans(raw: str, needles: list[str], *, quick=False) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans in ``raw`` where a normalised needle occurs.
+
+    A needle's internal spaces match any run of non-token characters, as in
+    :func:`canonical`. ``quick`` only looks at the text case-folded, not
+    normalised (no Traditional or full-width matches), several times faster.
+    """
+    needles = tuple(n for n in needles if n)
+    if not raw or not needles:
+        return []
+    pattern = _needle_pattern(needles)
+    folded = raw.casefold()
+    if len(folded) == len(raw):  # quick path: the text already matches as written
+        spans = [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+        if spans or quick:
+            return spans
+    elif quick:
+        return []
+    text, offsets = _normalised_with_offsets(raw)
+    return [
+        (offsets[m.start()], offsets[m.end() - 1] + 1)
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+
+
+def highlight(raw: str, needles: list[str], *, width=120, quick=False) -> tuple[str, bool]:
+    """An escaped excerpt of about ``width`` characters around the first match,
+    with matches wrapped in ``<mark>``; and whether anything matched."""
+    spans = find_spans(raw, needles, quick=quick)
+    if not spans:
+        excerpt = raw[:width]
+        return escape(excerpt) + ("…" if len(raw) > width else ""), False
+    first = spans[0][0]
+    start = max(0, first - width // 4)
+    end = min(len(raw), start + width)
+    parts, pos = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        parts.append(escape(raw[pos:s]))
+        parts.append(f"<mark>{escape(raw[s:e])}</mark>")
+        pos = e
+    parts.append(escape(raw[pos:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(raw) else ""
+    return prefix + "".join(parts) + suffix, True

@@ -1,0 +1,62 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from notes.listing import NoteFilter
+from notes.models import Note
+from notes.search import engine
+from notes.search.query import MAX_QUERY_LENGTH, parse
+
+
+def _page_number(value):
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _url_with(params, **changes):
+    params = params.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return f"?{params.urlencode()}"
+
+
+@require_GET
+def search(request):
+    raw = request.GET.get("q", "")
+    query = parse(raw)
+    note_filter = NoteFilter.from_request(request)
+    sort = "date" if request.GET.get("sort") == "date" else "relevance"
+    results = engine.Results()
+    if query and not note_filter.errors:
+        notes = note_filter.apply(Note.objects.published())
+        results = engine.search(query, notes, sort=sort, page=_page_number(request.GET.get("page")))
+    params = request.GET
+    context = {
+        "search_query": query.raw,
+        "query": query,
+        "blank": not raw.strip(),
+        "max_length": MAX_QUERY_LENGTH,
+        "filter": note_filter,
+        "results": results,
+        "sort": sort,
+        "relevance_url": _url_with(params, sort=None),
+        "date_url": _url_with(params, sort="date"),
+        "topic_facets": [
+            (name, n, note_filter.topic_url(slug), slug in {t.slug for t in note_filter.topics})
+            for slug, name, n in results.topics
+        ],
+        "author_facets": [
+            (name, n, _url_with(params, author=slug), slug == params.get("author"))
+            for slug, name, n in results.authors
+        ],
+        "year_facets": [
+            (year, n, _url_with(params, year=str(year)), year == note_filter.year)
+            for year, n in results.years
+        ],
+    }
+    return render(request, "notes/search.html", context)

@@ -1,0 +1,95 @@
+"""The tokenizer, the query parser and the highlighter (no database)."""
+
+import pytest
+
+from notes.search.query import MAX_QUERY_LENGTH, fts5_query, parse, text_checks, tsquery
+from notes.search.text import canonical, highlight, normalise, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中美关系", ["中美", "美关", "关系", "系"]),
+        ("中", ["中"]),
+        ("會晤", ["会晤", "晤"]),  # Traditional becomes Simplified
+        ("ＧＤＰ增长", ["gdp", "增长", "长"]),  # full-width letters become half-width
+        ("The U.S. TARIFF", ["the", "u", "s", "tariff"]),
+        ("G20峰会", ["g20", "峰会", "会"]),
+        ("a\x00b\x07c", ["a", "b", "c"]),  # control characters separate
+        ("！？…😀", []),
+    ],
+)
+def test_tokens(text, expected):
+    assert tokens(text) == expected
+
+
+def test_every_character_starts_a_token():
+    """A one-character query is a prefix search: it needs no unigram index."""
+    text = "布林肯会晤王毅，中美。"
+    starts = {token[0] for token in tokens(text)}
+    assert starts == {c for c in normalise(text) if c not in "，。,."}
+
+
+def test_canonical_collapses_punctuation_between_runs():
+    assert canonical("New  York—中美，關係") == "new york 中美 关系"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clauses", "excluded"),
+    [
+        ("中美关系 布林肯", [["中美关系"], ["布林肯"]], []),
+        ('"New York" OR 纽约 -关税', [["new york", "纽约"]], ["关税"]),
+        ("中美 OR", [["中美"]], []),
+        ("OR 中美", [["中美"]], []),
+        ('"unbalanced 中美', [["unbalanced 中美"]], []),
+        ("-中美", [], ["中美"]),
+        ("& | ! : * ( )", [], []),
+        ("會晤", [["会晤"]], []),
+    ],
+)
+def test_parse(raw, clauses, excluded):
+    query = parse(raw)
+    assert [[t.text for t in clause] for clause in query.clauses] == clauses
+    assert [t.text for t in query.excluded] == excluded
+
+
+def test_long_query_is_cut():
+    query = parse("中" * 10_000)
+    assert query.truncated
+    assert len(query.raw) == MAX_QUERY_LENGTH
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["'a' & b:* | !c", 'x" OR "y', "NEAR(a b) AND c NOT d", "a\\' OR 1=1 --", "中'美"],
+)
+def test_database_queries_hold_only_quoted_word_tokens(raw):
+    query = parse(raw)
+    for token in (token for term in query.terms + query.excluded for token in term.tokens):
+        assert token.isalnum()
+    if query:
+        assert tsquery(query) and fts5_query(query)
+
+
+def test_single_bigram_needs_no_text_check_but_a_longer_term_does():
+    assert text_checks(parse("中美")) == []
+    assert text_checks(parse("中美关系")) == [(["中美关系"], True)]
+    assert text_checks(parse("us")) == []
+    assert text_checks(parse('"federal reserve"')) == [([" federal reserve "], True)]
+
+
+def test_highlight_escapes_and_marks():
+    html, found = highlight("<script>x</script>會晤在即", ["会晤"])
+    assert found
+    assert html == "&lt;script&gt;x&lt;/script&gt;<mark>會晤</mark>在即"
+
+
+def test_highlight_latin_phrase_across_spacing():
+    html, _ = highlight("Then the Federal  Reserve moved.", ["federal reserve"])
+    assert "<mark>Federal  Reserve</mark>" in html
+
+
+def test_highlight_without_match_is_an_escaped_excerpt():
+    html, found = highlight("a < b" * 100, ["中美"], width=20)
+    assert not found
+    assert html.startswith("a &lt; b") and html.endswith("…")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from notes import history
 from notes.models import Note, NoteEvent
 from notes.permissions import can_edit, is_editor
+from notes.search import index as search_index
 
 #: A publication time further ahead than this is taken for a typing mistake.
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
@@ -88,6 +89,7 @@ def _transition(note, *, user, action, detail="", **changes):
         version=F("version") + 1, updated_at=timezone.now(), **changes
     )
     note.refresh_from_db()
+    search_index.reindex([note.pk])  # update() sends no signal
     label = NoteEvent.Action(action).label
     history.save_revision(note, user=user, comment=f"{label} {detail}".strip())
     NoteEvent.objects.create(note=note, actor=user, action=action, detail=detail)

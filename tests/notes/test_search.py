@@ -226,6 +226,8 @@ def test_admin_save_with_inlines_leaves_a_correct_index(client, superuser):
     response = client.post(reverse("admin:notes_note_add"), data)
     assert response.status_code == 302
     client.logout()
+    # Publication goes through the workflow; visibility is read live, not indexed.
+    Note.objects.filter(slug="xin").update(status=Note.Status.PUBLISHED, published_at=NOW - DAY)
     for q in ("新的简报", "海洋经济", "诸葛亮", "港口", "航运指数"):
         assert found(client, q) == ["xin"], q
 
@@ -304,3 +306,16 @@ def test_bounded_ranking_pages_cover_every_match_once(client, monkeypatch):
         assert seen[0] == "old-title"
     monkeypatch.setattr(engine, "RANK_CANDIDATES", 300)
     assert found(client, "氢能源")[0] == "old-title"
+
+
+def test_publishing_through_the_workflow_updates_the_index(client, editor):
+    from notes import publishing
+
+    n = note("flow", title="海上风电", summary="摘要。", body="正文。", status=Note.Status.DRAFT,
+             published_at=None)  # fmt: skip
+    AuthorshipFactory(note=n)
+    assert found(client, "海上风电") == []
+    publishing.publish(note=n, user=editor)
+    response = client.get(URL, {"q": "海上风电"})
+    assert [h.note.slug for h in response.context["results"].hits] == ["flow"]
+    assert response.context["results"].years == [(timezone.localtime().year, 1)]

@@ -26,6 +26,7 @@ PAGES = {
     "note": "/notes/{note}/",
     "topics": "/topics/",
     "author": "/authors/lin-xiaolan/",
+    "search": "/search/?q=%E4%B8%AD%E7%BE%8E",
 }
 WIDTHS = {"1280": (1280, 2000), "375": (375, 2600)}
 CHROMIUM_FLAGS = [

@@ -235,4 +235,6 @@ def test_language_switch(client, library):
     note_html = client.get(library["talks"].get_absolute_url()).content.decode()
     assert "20 March 2021" in note_html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "最新文章" in client.get("/").content.decode()
+    html = client.get("/").content.decode()
+    assert "最新文章" in html
+    assert 'lang="en">English</button>' in html  # each language named in itself

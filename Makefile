@@ -33,7 +33,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 screenshots: install

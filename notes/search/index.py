@@ -15,7 +15,6 @@ becomes public by time alone, with no save to update an index.
 """
 
 import json
-import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,11 +22,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notes.search.text import (
-    MAX_WORD_LENGTH,
     TOKENIZER_VERSION,
     normalise,
-    run_tokens,
     runs,
+    runs_tokens,
 )
 
 #: A tsvector holds at most 1 MB; a note with more distinct tokens than this
@@ -72,20 +70,15 @@ def entry(source: Source, *, sequences: bool = False) -> dict:
         for text in texts:
             found = runs(normalise(text))
             lines.append(" " + " ".join(run for run, _ in found) + " ")
-            for run, is_cjk in found:
-                if is_cjk and len(run) > 1:
-                    every.update(map(operator.add, run, run[1:]))
-                    every.add(run[-1])
-                else:
-                    every.add(run[:MAX_WORD_LENGTH])
+            text_tokens = runs_tokens(found)
+            every.update(text_tokens)
             if not sequences and weight == "D":
                 continue
-            for run, is_cjk in found:
-                for token in run_tokens(run, is_cjk):
-                    column_tokens.append(token)
-                    pos += 1
-                    if weight != "D" and len(head[token]) < 256:
-                        head[token].append(f"{min(pos, 16383)}{weight}")
+            for token in text_tokens:
+                column_tokens.append(token)
+                pos += 1
+                if weight != "D" and len(head[token]) < 256:
+                    head[token].append(f"{min(pos, 16383)}{weight}")
             pos += 1
         columns[column] = " ".join(column_tokens)
     published_at = source.published_at

@@ -7,11 +7,12 @@ only ever reaches a database as quoted tokens of letters, digits and CJK
 characters, so nothing typed can change the structure of a query.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from notes.search.text import MAX_WORD_LENGTH, normalise, run_tokens, runs
+from notes.search.text import MAX_WORD_LENGTH, cover_tokens, normalise, pair, runs
 
 #: Longer queries are cut to this many characters (the page says so).
 MAX_QUERY_LENGTH = 200
@@ -24,15 +25,13 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 class Term:
     """One word or phrase, normalised.
 
-    ``tokens`` are what the index is asked for; ``prefix`` marks a single CJK
-    character, asked as a prefix of the bigrams. ``needle`` is the term as it
+    ``tokens`` are what the index is asked for. ``needle`` is the term as it
     must occur in the canonical text (see ``text.canonical``), with a space on
     a Latin edge so that ``us`` does not match inside ``focus``.
     """
 
     text: str
     tokens: tuple[str, ...]
-    prefix: bool
     needle: str
     exact: bool  # the index alone answers it, with no text check
 
@@ -62,18 +61,18 @@ def make_term(text: str) -> Term | None:
         return None
     tokens: list[str] = []
     long_word = False
+    latin_phrase = len(found) > 1 and not any(is_cjk for _, is_cjk in found)
     for run, is_cjk in found:
         long_word = long_word or (not is_cjk and len(run) > MAX_WORD_LENGTH)
-        if is_cjk and len(run) > 1:
-            tokens.extend(run_tokens(run, is_cjk)[:-1])  # bigrams; the last char is implied
-        else:
-            tokens.extend(run_tokens(run, is_cjk))
+        if not latin_phrase:
+            tokens.extend(cover_tokens(run, is_cjk))
+    if latin_phrase:  # words in a row: their pair tokens
+        tokens = [pair(a, b) for (a, _), (b, _) in itertools.pairwise(found)]
     canonical = " ".join(run for run, _ in found)
-    prefix = len(found) == 1 and found[0][1] and len(found[0][0]) == 1
     needle = (" " if not found[0][1] else "") + canonical + (" " if not found[-1][1] else "")
-    # A term repeating a token ("哈哈哈") keeps it once in the index query.
-    tokens = list(dict.fromkeys(tokens))
-    return Term(canonical, tuple(tokens), prefix, needle, len(tokens) == 1 and not long_word)
+    exact = len(tokens) == 1 and not long_word
+    # A term repeating a token ("哈哈哈哈") keeps it once in the index query.
+    return Term(canonical, tuple(dict.fromkeys(tokens)), needle, exact)
 
 
 def parse(raw: str) -> ParsedQuery:
@@ -109,8 +108,6 @@ def tsquery(query: ParsedQuery) -> str:
     """A PostgreSQL tsquery literal: candidates for ``query`` (text checks follow)."""
 
     def term_expr(term):
-        if term.prefix:
-            return f"'{term.tokens[0]}':*"
         return "(" + " & ".join(f"'{token}'" for token in term.tokens) + ")"
 
     parts = ["(" + " | ".join(term_expr(t) for t in clause) + ")" for clause in query.clauses]
@@ -122,8 +119,6 @@ def fts5_query(query: ParsedQuery) -> str:
     """An SQLite FTS5 MATCH string: candidates for ``query`` (text checks follow)."""
 
     def term_expr(term):
-        if term.prefix:
-            return f'"{term.tokens[0]}"*'
         return "(" + " AND ".join(f'"{token}"' for token in term.tokens) + ")"
 
     positive = " AND ".join(

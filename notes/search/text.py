@@ -5,20 +5,25 @@ text is cut here, in Python, the same way for both databases and for queries:
 
 * normalise: NFKC (full-width ``ＡＢＣ１`` becomes ``abc1``), case-folding, and
   Traditional to Simplified (``會晤`` becomes ``会晤``) with OpenCC;
-* a run of CJK characters becomes its overlapping bigrams (``中美关系`` gives
-  ``中美 美关 关系``) plus its last character alone, so that every character
-  of the text begins at least one token: a one-character query is then a
-  prefix search (``中:*``) that misses nothing, without indexing unigrams;
-* a run of letters and digits becomes one lower-cased word.
+* a run of CJK characters becomes, at each character, the character, the
+  bigram and the trigram starting there (``中美关系`` gives ``中 中美 中美关
+  美 美关 美关系 关 关系 系``): a term of one, two or three characters is one
+  token, answered by the index exactly (a one-character query is one posting
+  list, not a prefix search over every bigram), and a longer one is the
+  intersection of its trigrams;
+* a run of letters and digits becomes one lower-cased word, and two words
+  in a row (in one field) also give a pair token (``federal reserve`` gives
+  ``federal reserve federal+reserve``, the ``+`` being :data:`PAIR_JOINER`),
+  so that a two-word phrase is one exact lookup and a longer one has few
+  candidates to check.
 
 A dictionary segmenter would cut names and phrases one way in the text and
-another in the query; bigrams find every substring of two characters or more.
-Where bigrams can over-match (a term of three or more characters, a phrase),
+another in the query; n-grams find every substring. Where they can
+over-match (a term of four or more characters, a phrase of several runs),
 the query layer checks the term against the canonical text (see
 :func:`canonical`).
 """
 
-import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -26,11 +31,17 @@ from html import escape
 
 #: Bump when tokens change: the stored index must then be rebuilt
 #: (``manage.py rebuild_search_index``).
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 #: Longer Latin words are indexed by their beginning (a query for one is then
 #: checked against the text).
 MAX_WORD_LENGTH = 60
+#: The longest CJK n-gram indexed.
+NGRAM = 3
+#: Joins the words of a pair token: a private-use character, which
+#: normalised text never keeps (it is not a letter or digit) and which FTS5's
+#: ``unicode61`` tokenizer keeps inside a token.
+PAIR_JOINER = "\ue000"
 
 _CJK_CHARS = (
     "\u3040-\u30ff"  # kana
@@ -79,17 +90,38 @@ def run_tokens(run: str, is_cjk: bool) -> list[str]:
     """The index tokens of one run (see the module docstring)."""
     if not is_cjk:
         return [run[:MAX_WORD_LENGTH]]
-    if len(run) == 1:
+    return [run[i : i + n] for i in range(len(run)) for n in range(1, min(NGRAM, len(run) - i) + 1)]
+
+
+def cover_tokens(run: str, is_cjk: bool) -> list[str]:
+    """The fewest index tokens that a text containing ``run`` must hold:
+    the run itself up to three characters, else its trigrams."""
+    if not is_cjk:
+        return [run[:MAX_WORD_LENGTH]]
+    if len(run) <= NGRAM:
         return [run]
-    return [*map(operator.add, run, run[1:]), run[-1]]
+    return [run[i : i + NGRAM] for i in range(len(run) - NGRAM + 1)]
+
+
+def pair(first: str, second: str) -> str:
+    return first[:MAX_WORD_LENGTH] + PAIR_JOINER + second[:MAX_WORD_LENGTH]
+
+
+def runs_tokens(found: list[tuple[str, bool]]) -> list[str]:
+    """Index tokens of the runs of one text, in order (repeats kept)."""
+    out = []
+    previous = None
+    for run, is_cjk in found:
+        out.extend(run_tokens(run, is_cjk))
+        if not is_cjk and previous is not None:
+            out.append(pair(previous, run))
+        previous = None if is_cjk else run
+    return out
 
 
 def tokens(text: str) -> list[str]:
     """Index tokens of raw ``text``, in order (repeats kept)."""
-    out = []
-    for run, is_cjk in runs(normalise(text)):
-        out.extend(run_tokens(run, is_cjk))
-    return out
+    return runs_tokens(runs(normalise(text)))
 
 
 def canonical(text: str) -> str:

@@ -46,6 +46,7 @@ def corpus():
     note("char-end", title="鑫", body="业绩创新高。")
     note("char-mid", title="数据", body="金鑫公司公告。")
     note("focus", title="英文", body="The focus is on growth.")
+    note("laugh", title="笑声", body="哈哈哈。")
     note("draft", title="布林肯草稿", status=Note.Status.DRAFT, published_at=None)
     note("scheduled", title="布林肯定时", published_at=NOW + DAY)
     note("withdrawn", title="布林肯撤回", status=Note.Status.WITHDRAWN)
@@ -76,6 +77,11 @@ def found(client, q, **params):
         ('"federal reserve"', {"fed"}, set()),
         ('"reserve federal"', set(), {"fed"}),
         ('"new york"', {"chain"}, set()),
+        ('"rates tariff talk"', {"fed"}, set()),  # word pairs across punctuation
+        ('"federal rates"', set(), {"fed"}),  # both words, not in a row
+        ("美关系", {"blinken"}, {"scatter"}),  # three characters: one trigram
+        ("哈哈哈", {"laugh"}, set()),
+        ("哈哈哈哈", set(), {"laugh"}),  # its only trigram is there, the term is not
         ("中美 -台湾", {"chain", "scatter", "script"}, {"blinken"}),
         ('中美 -"台湾问题"', {"chain"}, {"blinken"}),
         ("布林肯 OR 增长", {"blinken", "fullwidth"}, set()),
@@ -277,7 +283,7 @@ def test_bad_input_never_breaks(client, corpus, params):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<mark>" not in re.sub(r"<mark>[^<]*</mark>", "", html)  # marks are well formed
-    assert Note.objects.count() == 13
+    assert Note.objects.count() == 14
 
 
 def test_bad_input_messages(client, corpus):

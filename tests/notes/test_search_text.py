@@ -3,19 +3,19 @@
 import pytest
 
 from notes.search.query import MAX_QUERY_LENGTH, fts5_query, parse, text_checks, tsquery
-from notes.search.text import canonical, highlight, normalise, tokens
+from notes.search.text import PAIR_JOINER, canonical, highlight, tokens
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("中美关系", ["中美", "美关", "关系", "系"]),
+        ("中美关系", ["中", "中美", "中美关", "美", "美关", "美关系", "关", "关系", "系"]),
         ("中", ["中"]),
-        ("會晤", ["会晤", "晤"]),  # Traditional becomes Simplified
-        ("ＧＤＰ增长", ["gdp", "增长", "长"]),  # full-width letters become half-width
-        ("The U.S. TARIFF", ["the", "u", "s", "tariff"]),
-        ("G20峰会", ["g20", "峰会", "会"]),
-        ("a\x00b\x07c", ["a", "b", "c"]),  # control characters separate
+        ("會晤", ["会", "会晤", "晤"]),  # Traditional becomes Simplified
+        ("ＧＤＰ增长", ["gdp", "增", "增长", "长"]),  # full-width letters become half-width
+        ("The U.S. TARIFF", ["the", "u", "the\ue000u", "s", "u\ue000s", "tariff", "s\ue000tariff"]),
+        ("G20峰会", ["g20", "峰", "峰会", "会"]),
+        ("a\x00b\x07c", ["a", "b", "a\ue000b", "c", "b\ue000c"]),  # control characters separate
         ("！？…😀", []),
     ],
 )
@@ -23,11 +23,22 @@ def test_tokens(text, expected):
     assert tokens(text) == expected
 
 
-def test_every_character_starts_a_token():
-    """A one-character query is a prefix search: it needs no unigram index."""
-    text = "布林肯会晤王毅，中美。"
-    starts = {token[0] for token in tokens(text)}
-    assert starts == {c for c in normalise(text) if c not in "，。,."}
+def test_terms_of_up_to_three_characters_are_one_token():
+    """One, two or three characters: one exact index lookup, no text check."""
+    for raw in ("中", "中美", "布林肯"):
+        (term,) = parse(raw).terms
+        assert term.tokens == (raw,)
+        assert term.exact
+    assert parse("植田和男").terms[0].tokens == ("植田和", "田和男")
+    assert text_checks(parse("布林肯")) == []
+
+
+def test_repeated_trigram_is_still_checked():
+    """``哈哈哈哈`` asks the index for ``哈哈哈`` once, and the text for all four."""
+    (term,) = parse("哈哈哈哈").terms
+    assert term.tokens == ("哈哈哈",)
+    assert not term.exact
+    assert text_checks(parse("哈哈哈哈")) == [(["哈哈哈哈"], True)]
 
 
 def test_canonical_collapses_punctuation_between_runs():
@@ -66,16 +77,18 @@ def test_long_query_is_cut():
 def test_database_queries_hold_only_quoted_word_tokens(raw):
     query = parse(raw)
     for token in (token for term in query.terms + query.excluded for token in term.tokens):
-        assert token.isalnum()
+        assert token.replace(PAIR_JOINER, "").isalnum()
     if query:
         assert tsquery(query) and fts5_query(query)
 
 
-def test_single_bigram_needs_no_text_check_but_a_longer_term_does():
+def test_short_term_needs_no_text_check_but_a_longer_term_does():
     assert text_checks(parse("中美")) == []
     assert text_checks(parse("中美关系")) == [(["中美关系"], True)]
     assert text_checks(parse("us")) == []
-    assert text_checks(parse('"federal reserve"')) == [([" federal reserve "], True)]
+    assert text_checks(parse('"federal reserve"')) == []  # one pair token
+    assert text_checks(parse('"new york city"')) == [([" new york city "], True)]
+    assert parse('"new york city"').terms[0].tokens == ("new\ue000york", "york\ue000city")
 
 
 def test_highlight_escapes_and_marks():

@@ -82,6 +82,21 @@ class Results:
         return self.page + 1
 
 
+def _alone(published_sql):
+    """Whether the index match must run alone, before the notes' filter.
+
+    The topic filter (a GROUP BY … HAVING over the tagged notes) is
+    estimated at a few dozen notes when it selects thousands; the planner
+    then tests the vector of each filtered note, reading each from TOAST
+    (300 ms for 10,000 notes), instead of scanning the GIN index (30 ms).
+    Running the match first costs ~40 ms more for a word in most notes,
+    so it is kept for that filter.
+    """
+    from notes.models import TaggedNote
+
+    return TaggedNote._meta.db_table in published_sql
+
+
 def _matches(query: ParsedQuery, notes) -> tuple[str, list]:
     """CTEs ending with ``m``: the index rows of ``notes`` that match ``query``.
 
@@ -93,9 +108,8 @@ def _matches(query: ParsedQuery, notes) -> tuple[str, list]:
     published_sql, published_params = notes.values("pk").order_by().query.sql_with_params()
     columns = "s.note_id AS id, s.published_at, s.year, s.topic_ids, s.author_ids"
     if connection.vendor == "postgresql":
-        sql = (
-            f"m AS MATERIALIZED (SELECT {columns} FROM notes_search s WHERE s.vector @@ %s::tsquery"
-        )
+        sql = f"SELECT {columns} FROM notes_search s WHERE s.vector @@ %s::tsquery"
+        sql = f"g AS MATERIALIZED ({sql}" if _alone(published_sql) else f"m AS MATERIALIZED ({sql}"
         params = [tsquery(query)]
         contains = "strpos(s.document, %s) {}"
     else:
@@ -112,7 +126,10 @@ def _matches(query: ParsedQuery, notes) -> tuple[str, list]:
         test = contains.format("> 0" if wanted else "= 0")
         sql += " AND (" + " OR ".join([test] * len(needles)) + ")"
         params += needles
-    sql += f" AND s.note_id IN ({published_sql}))"
+    if sql.startswith("g "):
+        sql += f"), m AS MATERIALIZED (SELECT * FROM g WHERE g.id IN ({published_sql}))"
+    else:
+        sql += f" AND s.note_id IN ({published_sql}))"
     return sql, [*params, *published_params]
 
 

@@ -1,13 +1,15 @@
 """Search benchmark: prints the timings of a fixed set of queries.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
-        .venv/bin/python bench/search_bench.py [--rebuild] [--repeat 5] [--no-scan]
+        .venv/bin/python bench/search_bench.py [--rebuild] [--repeat 5] [--no-scan] [--precision]
 
 Each query runs the whole database work of a results page (filters, count,
 facets, one ranked page, the notes of the page with bylines, topics and
 snippets); ``--rebuild`` first times a full index rebuild. The naive scan
 (``icontains`` over title, summary and section bodies, count + first page)
-runs once per query for the ratio.
+runs once per query for the ratio. The in-memory catalogue is read once, cold,
+and timed on its own; ``--precision`` counts how many candidates of each long
+CJK term's trigram chain hold the term itself.
 """
 
 import argparse
@@ -31,8 +33,8 @@ from django.test import RequestFactory  # noqa: E402
 
 from notes.listing import NoteFilter  # noqa: E402
 from notes.models import Note, Topic  # noqa: E402
-from notes.search import engine  # noqa: E402
-from notes.search.query import parse  # noqa: E402
+from notes.search import catalogue, engine  # noqa: E402
+from notes.search.query import fts5_query, parse, tsquery  # noqa: E402
 from notes.search.rebuild import rebuild  # noqa: E402
 
 QUERIES = [
@@ -60,7 +62,7 @@ QUERIES = [
 def page_work(factory, q, params):
     request = factory.get("/search/", {"q": q, **params})
     note_filter = NoteFilter.from_request(request)
-    notes = note_filter.apply(Note.objects.published())
+    notes = note_filter.apply(Note.objects.published()) if note_filter.is_active else None
     sort = params.get("sort", "relevance")
     return engine.search(parse(q), notes, sort=sort, page=1)
 
@@ -100,6 +102,51 @@ def sizes():
         return f"search tables {total / 2**20:.0f} MB" if total else "dbstat unavailable"
 
 
+def catalogue_read_ms():
+    """A cold read of the in-memory catalogue (once per process and change)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(revision), 0) FROM notes_search")
+        (revision,) = cursor.fetchone()
+    catalogue.clear()
+    started = time.perf_counter()
+    catalogue.get(revision)
+    return (time.perf_counter() - started) * 1000
+
+
+def chain_precision():
+    """For CJK terms of four or more characters (matched by their trigram
+    chain, no text check): how many candidates hold the term itself."""
+    contains = (
+        "strpos(document, %s) > 0"
+        if connection.vendor == "postgresql"
+        else ("instr(document, %s) > 0")
+    )
+    lines = []
+    for q, _ in QUERIES:
+        query = parse(q)
+        terms = query.terms
+        if len(terms) != 1 or len(terms[0].tokens) < 2 or not terms[0].exact:
+            continue
+        term = terms[0]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {contains}) FROM notes_search"
+                    " WHERE live AND vector @@ %s::tsquery",
+                    [term.needle, tsquery(query)],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT COUNT(*), SUM({contains}) FROM notes_search_fts"
+                    " JOIN notes_search s ON s.note_id = notes_search_fts.rowid"
+                    " WHERE live AND notes_search_fts MATCH %s",
+                    [term.needle, fts5_query(query)],
+                )
+            candidates, holding = cursor.fetchone()
+        lines.append(f"{q}: {holding or 0} of {candidates}")
+    return "; ".join(lines)
+
+
 def percentile(values, p):
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -112,6 +159,7 @@ def main():
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-scan", action="store_true")
+    parser.add_argument("--precision", action="store_true")
     args = parser.parse_args()
     print(f"{connection.vendor}, {Note.objects.count()} notes, "
           f"{Note.objects.published().count()} published")  # fmt: skip
@@ -120,6 +168,9 @@ def main():
         rebuild()
         print(f"index rebuild: {time.perf_counter() - started:.1f} s")
     print(f"index size: {sizes()}")
+    print(f"catalogue read (cold): {catalogue_read_ms():.0f} ms")
+    if args.precision:
+        print(f"trigram chains, candidates holding the term: {chain_precision()}")
     factory = RequestFactory()
     medians, scans = [], []
     print(

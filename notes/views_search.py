@@ -33,7 +33,8 @@ def search(request):
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     results = engine.Results()
     if query and not note_filter.errors:
-        notes = note_filter.apply(Note.objects.published())
+        # Unfiltered, the engine counts every published note by itself.
+        notes = note_filter.apply(Note.objects.published()) if note_filter.is_active else None
         results = engine.search(query, notes, sort=sort, page=_page_number(request.GET.get("page")))
     params = request.GET
     context = {

@@ -1,46 +1,55 @@
 """Running a parsed query: count, facets and one page of results.
 
-The matches are computed once per request, in one statement: a CTE ``m``
-holds the index rows that match and belong to published notes
-(``Note.objects.published()`` plus the reader's filters, applied as
-``note_id IN (…)`` when the query runs), and the count, the facets and the
-page are read from it. The index rows carry the publication time and the
-topic and author ids, so facets need no joins. Fetching the notes of the
-page and their texts for snippets costs a constant four queries more.
+A search takes, whatever the number of matches:
 
-Ranking on PostgreSQL: ``ts_rank`` over the ``head`` vector (title A,
-summary B, headings and topics C), for the newest ``RANK_CANDIDATES``
-matches only; the others follow, newest first. ``ts_rank`` must read each
-ranked row's vector from the TOAST table (an index lookup and a
-decompression each): over every match of a word found in most notes that
-is seconds, over a bounded set it is a few milliseconds, whatever the word.
-Below ``RANK_CANDIDATES`` matches the order is exact: title above summary
-above headings above body (body-only matches tie), newest first on ties.
-See docs/performance.md for the measurements.
+1. one statement for the ids of every indexed note that matches (the GIN
+   index on PostgreSQL, FTS5 on SQLite), the highest index ``revision`` and,
+   when the reader filtered by topic, author, series, type or date, the ids
+   of the published notes the filter keeps (``note_filter.apply()``, the
+   same query the lists run). The ids travel packed: eight bytes a note on
+   PostgreSQL, one string on SQLite;
+2. the count, the year, topic and author facets and the choice of the newest
+   matches, from the in-memory catalogue of published notes
+   (``catalogue.py``), which keeps only notes that are published and whose
+   time has come;
+3. one statement ranking at most ``RANK_CANDIDATES`` matches, the newest
+   (relevance order only), one for the names of the topics and authors in the
+   facets, and four for the notes of the page (read through
+   ``Note.objects.published()`` again), their bylines, topics and texts.
 
-On SQLite, FTS5's ``bm25`` with column weights ranks every match.
+Counting and faceting tens of thousands of matches in the database took
+100–300 ms; over arrays it takes a few milliseconds (docs/performance.md).
+
+Relevance ranks the newest ``RANK_CANDIDATES`` matches: ``ts_rank`` over the
+``head`` vector (title A, summary B, headings and topics C) on PostgreSQL,
+``bm25`` with column weights on SQLite; the older matches follow, newest
+first. Below ``RANK_CANDIDATES`` matches the order is exact: title above
+summary above headings above body (body-only matches tie), newest first on
+ties. Ranking reads each ranked row's vector (from TOAST on PostgreSQL); over
+every match of a word found in most notes that is seconds, over a bounded
+set a few milliseconds, whatever the word.
 """
 
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from notes.search import catalogue
 from notes.search.query import ParsedQuery, fts5_query, text_checks, tsquery
 from notes.search.text import highlight
 
 PAGE_SIZE = 20
-#: On PostgreSQL, relevance ranks at most this many matches (the newest).
+#: Relevance ranks at most this many matches (the newest).
 RANK_CANDIDATES = 300
 FACET_SIZE = 15
 #: ts_rank weights for {D, C, B, A}: body, headings, summary, title.
 TS_RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 #: bm25 column weights: title, summary, headings, body.
 BM25_WEIGHTS = "10.0, 5.0, 2.5, 1.0"
-_FLOAT = "CAST({} AS double precision)"
-_ZERO = _FLOAT.format(0)
-_STAMP = {"postgresql": "EXTRACT(EPOCH FROM published_at)", "sqlite": "julianday(published_at)"}
 
 
 @dataclass
@@ -82,173 +91,153 @@ class Results:
         return self.page + 1
 
 
-def _alone(published_sql):
-    """Whether the index match must run alone, before the notes' filter.
-
-    The topic filter (a GROUP BY … HAVING over the tagged notes) is
-    estimated at a few dozen notes when it selects thousands; the planner
-    then tests the vector of each filtered note, reading each from TOAST
-    (300 ms for 10,000 notes), instead of scanning the GIN index (30 ms).
-    Running the match first costs ~40 ms more for a word in most notes,
-    so it is kept for that filter.
-    """
-    from notes.models import TaggedNote
-
-    return TaggedNote._meta.db_table in published_sql
-
-
-def _matches(query: ParsedQuery, notes) -> tuple[str, list]:
-    """CTEs ending with ``m``: the index rows of ``notes`` that match ``query``.
-
-    ``notes`` (published, filtered) is applied as ``note_id IN (…)``. On
-    SQLite the FTS5 match runs once, in a CTE ``r`` that also keeps its bm25
-    score; joining the FTS table again per result would rerun the match for
-    each row.
-    """
-    published_sql, published_params = notes.values("pk").order_by().query.sql_with_params()
-    columns = "s.note_id AS id, s.published_at, s.year, s.topic_ids, s.author_ids"
+def _ids(value):
+    """Note ids from a packed aggregate (see :func:`_statement`)."""
+    if value is None or len(value) == 0:
+        return np.zeros(0, dtype=np.int64)
     if connection.vendor == "postgresql":
-        sql = f"SELECT {columns} FROM notes_search s WHERE s.vector @@ %s::tsquery"
-        sql = f"g AS MATERIALIZED ({sql}" if _alone(published_sql) else f"m AS MATERIALIZED ({sql}"
+        return np.frombuffer(bytes(value), dtype=">i8").astype(np.int64)
+    return np.array(value.split(","), dtype=np.int64)
+
+
+def _statement(query: ParsedQuery, notes):
+    """SQL and params for (highest revision, matching ids, filtered ids or NULL)."""
+    if connection.vendor == "postgresql":
+        pack = "string_agg(int8send(CAST({} AS bigint)), '')"
+        match = "FROM notes_search s WHERE s.vector @@ %s::tsquery"
         params = [tsquery(query)]
         contains = "strpos(s.document, %s) {}"
+        matched = "s.note_id"
     else:
-        sql = (
-            "r AS MATERIALIZED (SELECT rowid AS id,"
-            f" bm25(notes_search_fts, {BM25_WEIGHTS}) AS score"
-            " FROM notes_search_fts WHERE notes_search_fts MATCH %s),"
-            f" m AS MATERIALIZED (SELECT {columns}, r.score FROM r"
-            " JOIN notes_search s ON s.note_id = r.id WHERE 1 = 1"
+        pack = "group_concat({})"
+        match = (
+            "FROM notes_search_fts JOIN notes_search s ON s.note_id = notes_search_fts.rowid"
+            " WHERE notes_search_fts MATCH %s"
         )
         params = [fts5_query(query)]
         contains = "instr(s.document, %s) {}"
+        matched = "notes_search_fts.rowid"
     for needles, wanted in text_checks(query):
         test = contains.format("> 0" if wanted else "= 0")
-        sql += " AND (" + " OR ".join([test] * len(needles)) + ")"
+        match += " AND (" + " OR ".join([test] * len(needles)) + ")"
         params += needles
-    if sql.startswith("g "):
-        sql += f"), m AS MATERIALIZED (SELECT * FROM g WHERE g.id IN ({published_sql}))"
-    else:
-        sql += f" AND s.note_id IN ({published_sql}))"
-    return sql, [*params, *published_params]
-
-
-def _page(query, *, sort, offset):
-    """(more CTEs, the page's SELECT over ``m``, params)."""
-
-    def select(source, score, order, limit, offset):
-        return (
-            f"SELECT * FROM (SELECT 'p', CAST(id AS text), NULL, 0, {_FLOAT.format(score)},"
-            f" {_FLOAT.format(_STAMP[connection.vendor])} FROM {source}"
-            f" ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)})"
-        )
-
-    by_date = "published_at DESC, id DESC"
-    if sort == "date":
-        return "", select("m", _ZERO, by_date, PAGE_SIZE, offset) + " page", []
-    if connection.vendor != "postgresql":
-        return "", select("m", "-score", f"score, {by_date}", PAGE_SIZE, offset) + " page", []
-    # Rank the newest RANK_CANDIDATES matches only (see the module docstring);
-    # the older ones follow, newest first. The page takes its rows from the
-    # ranked ones, from the older ones by date, or both at the boundary.
-    ranked = (
-        ", ranked AS MATERIALIZED ("
-        f"SELECT c.id, c.published_at, ts_rank('{TS_RANK_WEIGHTS}', s.head, %s::tsquery) AS score"
-        f" FROM (SELECT id, published_at FROM m ORDER BY {by_date} LIMIT {RANK_CANDIDATES}) c"
-        " JOIN notes_search s ON s.note_id = c.id)"
+    filtered = "NULL"
+    if notes is not None:
+        notes_sql, notes_params = notes.values("pk").order_by().query.sql_with_params()
+        filtered = f"(SELECT {pack.format('f.pk')} FROM ({notes_sql}) f)"
+        params += notes_params
+    sql = (
+        "SELECT (SELECT COALESCE(MAX(revision), 0) FROM notes_search),"
+        f" (SELECT {pack.format(matched)} {match}), {filtered}"
     )
-    parts = []
-    if offset < RANK_CANDIDATES:
-        parts.append(select("ranked", "score", f"score DESC, {by_date}", PAGE_SIZE, offset) + " r")
-    if offset + PAGE_SIZE > RANK_CANDIDATES:
-        start = max(offset, RANK_CANDIDATES)
-        parts.append(select("m", _ZERO, by_date, offset + PAGE_SIZE - start, start) + " o")
-    positive = tsquery(ParsedQuery(query.raw, clauses=query.clauses))
-    return ranked, " UNION ALL ".join(parts), [positive]
+    return sql, params
 
 
-def _statement(query, notes, *, sort, offset):
-    matches, params = _matches(query, notes)
-    ranked, page, page_params = _page(query, sort=sort, offset=offset)
-    if connection.vendor == "postgresql":
-        # unnest() in the select list: quicker than a function scan per row.
-        topic_ids = "(SELECT unnest(m.topic_ids) AS id FROM m) x"
-        author_ids = "(SELECT unnest(m.author_ids) AS id FROM m) x"
-        x_id = "x.id"
-    else:
-        topic_ids = "m, json_each(m.topic_ids) AS x"
-        author_ids = "m, json_each(m.author_ids) AS x"
-        x_id = "x.value"
-    sql = f"""
-        WITH {matches}{ranked}
-        SELECT 'n', NULL, NULL, COUNT(*), {_ZERO}, {_ZERO} FROM m
-        UNION ALL
-        SELECT 'y', CAST(year AS text), NULL, COUNT(*), {_ZERO}, {_ZERO} FROM m GROUP BY year
-        UNION ALL
-        SELECT * FROM (
-            SELECT 't', t.slug, t.name, c.n, {_ZERO}, {_ZERO}
-            FROM (SELECT {x_id} AS id, COUNT(*) AS n FROM {topic_ids} GROUP BY {x_id}) c
-            JOIN notes_topic t ON t.id = c.id ORDER BY c.n DESC, t.name LIMIT {FACET_SIZE}
-        ) topics
-        UNION ALL
-        SELECT * FROM (
-            SELECT 'a', a.slug, a.name, c.n, {_ZERO}, {_ZERO}
-            FROM (SELECT {x_id} AS id, COUNT(*) AS n FROM {author_ids} GROUP BY {x_id}) c
-            JOIN notes_author a ON a.id = c.id ORDER BY c.n DESC, a.name LIMIT {FACET_SIZE}
-        ) authors
-        UNION ALL
-        {page}
-    """
-    return sql, [*params, *page_params]
-
-
-def _run(query, notes, *, sort, page):
-    sql, params = _statement(query, notes, sort=sort, offset=(page - 1) * PAGE_SIZE)
+def _match(query, notes):
+    sql, params = _statement(query, notes)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The planner does not know that testing ``vector @@ query`` row by
             # row reads every TOASTed vector: for a word in most notes it picks
             # a sequential scan some 50 times slower than the bitmap scan of the
-            # GIN index, which needs no vector at all.
-            # The matches of a common word (95,000 rows) spill to disk under the
-            # default 4 MB work_mem, and each read of ``m`` then rereads the
-            # file; JIT compiling costs more than it saves on these statements.
-            # (set_config(..., true) is SET LOCAL; one round trip for all three.)
+            # GIN index, which needs no vector at all. JIT compiling costs more
+            # than it saves on these statements. (set_config(..., true) is
+            # SET LOCAL; one round trip for both.)
             cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true),"
-                " set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
             )
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    results = Results(page=page)
-    page_rows = []
-    for kind, key, label, n, score, stamp in rows:
-        if kind == "n":
-            results.total = n
-        elif kind == "y" and key is not None:
-            results.years.append((int(key), n))
-        elif kind == "t":
-            results.topics.append((key, label, n))
-        elif kind == "a":
-            results.authors.append((key, label, n))
-        elif kind == "p":
-            page_rows.append((-score, -stamp, -int(key)))
-    results.years.sort(reverse=True)
-    results.num_pages = -(-results.total // PAGE_SIZE)
-    page_rows.sort()
-    return results, [-row[2] for row in page_rows]
+        revision, matched, filtered = cursor.fetchone()
+    return int(revision), _ids(matched), None if notes is None else _ids(filtered)
 
 
-def search(query: ParsedQuery, notes, *, sort="relevance", page=1) -> Results:
-    """One page of ``notes`` matching ``query``, with the count and facets.
+def _scores(query, ids) -> dict[int, float]:
+    """Relevance of ``ids`` (higher is better), one statement."""
+    positive = ParsedQuery(query.raw, clauses=query.clauses)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT note_id, ts_rank('{TS_RANK_WEIGHTS}', head, %s::tsquery)"
+                " FROM notes_search WHERE note_id = ANY(%s)",
+                [tsquery(positive), ids],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid, -bm25(notes_search_fts, {BM25_WEIGHTS}) FROM notes_search_fts"
+                f" WHERE notes_search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [fts5_query(positive), *ids],
+            )
+        return dict(cursor.fetchall())
 
-    ``notes`` is ``Note.objects.published()``, filtered as the reader asked.
+
+def _page_ids(query, found, positions, *, sort, offset):
+    if sort == "date":
+        return found.newest(positions, PAGE_SIZE, offset)
+    candidates = found.newest(positions, RANK_CANDIDATES)
+    ids = []
+    if offset < len(candidates):
+        scores = _scores(query, candidates)
+        # ``candidates`` are newest first: a stable sort by score keeps that on ties.
+        ranked = sorted(candidates, key=lambda pk: -scores.get(pk, 0.0))
+        ids = ranked[offset : offset + PAGE_SIZE]
+    start = max(offset, len(candidates))
+    if offset + PAGE_SIZE > start:
+        ids += found.newest(positions, offset + PAGE_SIZE - start, start)
+    return ids
+
+
+def _facets(results, found, positions):
+    from notes.models import Author, Topic
+
+    topics = _top(found.topic_counts(positions))
+    authors = _top(found.author_counts(positions))
+    parts, params = [], []
+    for kind, model, counts in (("t", Topic, topics), ("a", Author, authors)):
+        if counts:
+            marks = ", ".join(["%s"] * len(counts))
+            table = model._meta.db_table
+            parts.append(f"SELECT '{kind}', id, slug, name FROM {table} WHERE id IN ({marks})")
+            params += list(counts)
+    labels = {}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            labels = {(kind, pk): (slug, name) for kind, pk, slug, name in cursor.fetchall()}
+    for kind, counts, into in (("t", topics, results.topics), ("a", authors, results.authors)):
+        named = [(*labels[kind, pk], n) for pk, n in counts.items() if (kind, pk) in labels]
+        named.sort(key=lambda item: (-item[2], item[1]))
+        into.extend(named[:FACET_SIZE])
+    results.years = found.year_counts(positions)
+
+
+def _top(counts: dict[int, int]) -> dict[int, int]:
+    """The ``FACET_SIZE`` largest counts, and any tied with the last of them."""
+    if len(counts) <= FACET_SIZE:
+        return counts
+    floor = sorted(counts.values(), reverse=True)[FACET_SIZE - 1]
+    return {pk: n for pk, n in counts.items() if n >= floor}
+
+
+def search(query: ParsedQuery, notes=None, *, sort="relevance", page=1) -> Results:
+    """One page of the published notes matching ``query``, with the count and facets.
+
+    ``notes``, if given, narrows the search to a queryset of published notes
+    (the reader's filters, ``note_filter.apply(Note.objects.published())``).
+    A page past the last one shows the last one.
     """
     if not query:
         return Results()
-    results, ids = _run(query, notes, sort=sort, page=page)
-    if not ids and results.total and page > results.num_pages:
-        results, ids = _run(query, notes, sort=sort, page=results.num_pages)
+    revision, matched, within = _match(query, notes)
+    found = catalogue.get(revision)
+    now = catalogue.microseconds(timezone.now())
+    positions = found.positions(matched, now=now, within=within)
+    results = Results(total=len(positions))
+    results.num_pages = -(-results.total // PAGE_SIZE)
+    results.page = max(1, min(page, results.num_pages))
+    if not results.total:
+        return results
+    _facets(results, found, positions)
+    ids = _page_ids(query, found, positions, sort=sort, offset=(results.page - 1) * PAGE_SIZE)
     results.hits = _hits(ids, query)
     return results
 

@@ -4,17 +4,21 @@ PostgreSQL keeps a table ``notes_search``: note id, tokenizer version, a
 ``head`` tsvector with positions and weights over title (A), summary (B),
 headings and topics (C) for ranking, a position-less ``vector`` over every
 token for matching, under a GIN index, and the canonical ``document`` text
-for phrase checks; and, so that counts and facets need no joins, copies of
-the publication time, its year and the note's topic and author ids. SQLite
-keeps the same ``notes_search`` columns but the vectors (ids as JSON), and an
-FTS5 table ``notes_search_fts`` over the same tokens (rowid = note id).
+for phrase checks; and, for the in-memory catalogue that counts and facets
+(``catalogue.py``), whether the note is published (``live``), its
+publication time and year, its topic and author ids, and the ``revision``
+at which the row was written. SQLite keeps the same ``notes_search`` columns
+but the vectors (ids as JSON), and an FTS5 table ``notes_search_fts`` over
+the same tokens (rowid = note id).
 
-Every note is indexed whatever its status: being public is decided when the
-query runs, through ``Note.objects.published()``, because a scheduled note
-becomes public by time alone, with no save to update an index.
+Every note is indexed whatever its status. Whether a live note is public
+yet is decided when the query runs, from its publication time, because a
+scheduled note becomes public by time alone, with no save to update an
+index.
 """
 
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -38,6 +42,7 @@ class Source:
     """The text of one note that search reads."""
 
     note_id: int
+    live: bool = False  # status published; whether its time has come is checked per query
     published_at: object = None
     title: str = ""
     summary: str = ""
@@ -84,6 +89,7 @@ def entry(source: Source, *, sequences: bool = False) -> dict:
     published_at = source.published_at
     return {
         "note_id": source.note_id,
+        "live": source.live,
         "published_at": published_at,
         "year": timezone.localtime(published_at).year if published_at else None,
         "topic_ids": source.topic_ids,
@@ -99,10 +105,11 @@ def sources(note_ids) -> list[Source]:
     """Read the searchable text of ``note_ids`` in four queries."""
     from notes.models import Authorship, Note, Section, TaggedNote
 
+    notes = Note.objects.filter(pk__in=note_ids)
     found = {
-        pk: Source(pk, published_at, title, summary)
-        for pk, published_at, title, summary in Note.objects.filter(pk__in=note_ids).values_list(
-            "pk", "published_at", "title", "summary"
+        pk: Source(pk, status == Note.Status.PUBLISHED, published_at, title, summary)
+        for pk, status, published_at, title, summary in notes.values_list(
+            "pk", "status", "published_at", "title", "summary"
         )
     }
     sections = Section.objects.filter(note_id__in=found).order_by("note_id", "position")
@@ -120,39 +127,74 @@ def sources(note_ids) -> list[Source]:
     return list(found.values())
 
 
-_COLUMNS = "note_id, tokenizer_version, published_at, year, topic_ids, author_ids"
+_COLUMNS = "note_id, tokenizer_version, revision, live, published_at, year, topic_ids, author_ids"
+
+_last_revision = 0
 
 
-def _meta(e):
-    return (e["note_id"], TOKENIZER_VERSION, e["published_at"], e["year"])
+def next_revision() -> int:
+    """A stamp above every earlier one from this process: microseconds of the clock."""
+    global _last_revision
+    _last_revision = max(time.time_ns() // 1000, _last_revision + 1)
+    return _last_revision
 
 
-def _write_postgresql(cursor, entries):
+def _restamp():
+    """After a commit, move the highest revision on once more.
+
+    A search reads the highest revision to know whether its catalogue (see
+    ``catalogue.py``) is current. Two transactions can commit in the other
+    order than they stamped their rows; the later commit's stamp would then
+    hide under the earlier one. Stamping again after every commit keeps the
+    highest revision moving with the commits.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE notes_search SET revision = %s WHERE note_id ="
+            " (SELECT note_id FROM notes_search ORDER BY revision DESC LIMIT 1)",
+            [next_revision()],
+        )
+
+
+def _meta(e, revision):
+    return (e["note_id"], TOKENIZER_VERSION, revision, e["live"], e["published_at"], e["year"])
+
+
+def _write_postgresql(cursor, entries, revision):
     cursor.executemany(
         f"INSERT INTO notes_search ({_COLUMNS}, head, vector, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
         " ON CONFLICT (note_id) DO UPDATE SET"
         + ", ".join(
             f" {c} = EXCLUDED.{c}"
             for c in (*_COLUMNS.split(", ")[1:], "head", "vector", "document")
         ),
         [
-            (*_meta(e), e["topic_ids"], e["author_ids"], e["head"], e["vector"], e["document"])
+            (
+                *_meta(e, revision),
+                e["topic_ids"],
+                e["author_ids"],
+                e["head"],
+                e["vector"],
+                e["document"],
+            )
             for e in entries
         ],
     )
 
 
-def _write_sqlite(cursor, entries):
+def _write_sqlite(cursor, entries, revision):
     ids = [(e["note_id"],) for e in entries]
     cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", ids)
     cursor.executemany(
         f"INSERT OR REPLACE INTO notes_search ({_COLUMNS}, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
             (
                 e["note_id"],
                 TOKENIZER_VERSION,
+                revision,
+                e["live"],
                 connection.ops.adapt_datetimefield_value(e["published_at"]),
                 e["year"],
                 json.dumps(e["topic_ids"]),
@@ -174,9 +216,11 @@ def write(entries):
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _write_postgresql(cursor, entries)
+            _write_postgresql(cursor, entries, next_revision())
         else:
-            _write_sqlite(cursor, entries)
+            _write_sqlite(cursor, entries, next_revision())
+    if connection.in_atomic_block:
+        transaction.on_commit(_restamp)
 
 
 def delete(note_ids):

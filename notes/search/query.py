@@ -27,7 +27,20 @@ class Term:
 
     ``tokens`` are what the index is asked for. ``needle`` is the term as it
     must occur in the canonical text (see ``text.canonical``), with a space on
-    a Latin edge so that ``us`` does not match inside ``focus``.
+    a Latin edge so that ``us`` does not match inside ``focus``. ``exact``
+    terms are answered by the index alone; the others are checked against
+    the canonical text too.
+
+    A run of CJK characters is exact: up to three characters it is one
+    token; a longer one is the chain of its overlapping trigrams, which a
+    note can hold without holding the run only if every trigram of the run
+    occurs in it elsewhere (``地方债`` and ``方债务`` in two places, but never
+    ``地方债务``). That is rare enough in prose that checking the text of
+    every candidate, 15 µs each and tens of thousands of candidates for a
+    common phrase, is not worth it (docs/performance.md measures it). A
+    chain that repeats a trigram (``哈哈哈哈``) says nothing about length
+    and is checked. So are Latin phrases of three words or more, phrases
+    mixing scripts and over-long words.
     """
 
     text: str
@@ -70,7 +83,10 @@ def make_term(text: str) -> Term | None:
         tokens = [pair(a, b) for (a, _), (b, _) in itertools.pairwise(found)]
     canonical = " ".join(run for run, _ in found)
     needle = (" " if not found[0][1] else "") + canonical + (" " if not found[-1][1] else "")
-    exact = len(tokens) == 1 and not long_word
+    if len(found) == 1 and found[0][1]:  # one CJK run: its token or its trigram chain
+        exact = len(set(tokens)) == len(tokens)
+    else:
+        exact = len(tokens) == 1 and not long_word
     # A term repeating a token ("哈哈哈哈") keeps it once in the index query.
     return Term(canonical, tuple(dict.fromkeys(tokens)), needle, exact)
 

@@ -6,10 +6,12 @@ and topics after) ends with an index that matches what was saved, and a
 rolled-back save leaves the index as it was. Renaming a topic or an author
 reindexes their notes.
 
-Writes that bypass signals (``QuerySet.update()``, ``bulk_create()``) need
-``reindex()`` or ``manage.py rebuild_search_index`` afterwards; none of the
-fields they usually touch (status, publication time) is in the index, which
-applies ``published()`` when a query runs.
+Writes that bypass signals (``QuerySet.update()``, ``bulk_create()``) must
+call ``reindex()`` themselves, as the publishing workflow does after each
+status change, or run ``manage.py rebuild_search_index`` afterwards: the
+index keeps whether a note is published and when, and the search counts
+from it (the notes of a results page are still read through
+``published()``).
 """
 
 from django.db.models.signals import post_delete, post_save

@@ -199,7 +199,9 @@ def test_unpublished_and_deleted_notes_disappear(client):
     n.save()
     assert found(client, "人工智能") == ["gone"]
     Note.objects.filter(pk=n.pk).update(published_at=NOW + DAY)  # scheduled, no signal
+    reindex([n.pk])  # what every update() of a note must be followed by
     assert found(client, "人工智能") == []
+    assert client.get(URL, {"q": "人工智能"}).context["results"].total == 0
     n.delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM notes_search WHERE note_id = %s", [n.pk])
@@ -232,8 +234,10 @@ def test_admin_save_with_inlines_leaves_a_correct_index(client, superuser):
     response = client.post(reverse("admin:notes_note_add"), data)
     assert response.status_code == 302
     client.logout()
-    # Publication goes through the workflow; visibility is read live, not indexed.
+    # A status written with update() (as the workflow does) needs reindex() after it.
     Note.objects.filter(slug="xin").update(status=Note.Status.PUBLISHED, published_at=NOW - DAY)
+    assert found(client, "新的简报") == []
+    reindex(Note.objects.filter(slug="xin").values_list("pk", flat=True))
     for q in ("新的简报", "海洋经济", "诸葛亮", "港口", "航运指数"):
         assert found(client, q) == ["xin"], q
 
@@ -244,10 +248,18 @@ def test_query_count_is_constant(client, django_assert_num_queries, results):
     for i in range(results):
         n = note(f"q{i}", title="数字人民币试点", body="正文", topics=["金融", f"主题{i}"])
         AuthorshipFactory(note=n, author=author)
-    # search statement (after SET LOCAL on PostgreSQL), notes, their bylines,
-    # their topics, their sections
-    with django_assert_num_queries(5 + (connection.vendor == "postgresql")):
+    # SET LOCAL (PostgreSQL only), the matches, the catalogue (read once),
+    # the ranking, the facets' names, the notes, their bylines, their topics
+    # and their sections.
+    queries = 8 + (connection.vendor == "postgresql")
+    with django_assert_num_queries(queries):
         response = client.get(URL, {"q": "数字人民币"})
+    assert response.context["results"].total == results
+    with django_assert_num_queries(queries - 1):  # the catalogue is current
+        response = client.get(URL, {"q": "数字人民币"})
+    assert response.context["results"].total == results
+    with django_assert_num_queries(queries):  # the topic is looked up; the filtered ids
+        response = client.get(URL, {"q": "数字人民币", "topic": "金融"})  # come with the matches
     assert response.context["results"].total == results
 
 
@@ -294,7 +306,7 @@ def test_bad_input_messages(client, corpus):
 
 
 def test_bounded_ranking_pages_cover_every_match_once(client, monkeypatch):
-    """PostgreSQL ranks only the newest RANK_CANDIDATES matches; SQLite ranks all."""
+    """Only the newest RANK_CANDIDATES matches are ranked; the rest follow by date."""
     from notes.search import engine
 
     old_title = note("old-title", title="氢能源规划", days=100)
@@ -305,11 +317,8 @@ def test_bounded_ranking_pages_cover_every_match_once(client, monkeypatch):
     pages = [found(client, "氢能源", page=str(p)) for p in range(1, 8)]
     seen = [slug for page in pages for slug in page]
     assert sorted(seen) == sorted([old_title.slug] + [f"b{i}" for i in range(24)])
-    if connection.vendor == "postgresql":
-        # The old note is not among the five newest, so it is not ranked: by date, last.
-        assert seen == [f"b{i}" for i in range(24)] + ["old-title"]
-    else:
-        assert seen[0] == "old-title"
+    # The old note is not among the five newest, so it is not ranked: by date, last.
+    assert seen == [f"b{i}" for i in range(24)] + ["old-title"]
     monkeypatch.setattr(engine, "RANK_CANDIDATES", 300)
     assert found(client, "氢能源")[0] == "old-title"
 
@@ -325,3 +334,58 @@ def test_publishing_through_the_workflow_updates_the_index(client, editor):
     response = client.get(URL, {"q": "海上风电"})
     assert [h.note.slug for h in response.context["results"].hits] == ["flow"]
     assert response.context["results"].years == [(timezone.localtime().year, 1)]
+
+
+def test_scheduled_note_appears_by_time_alone(client):
+    """The catalogue is current, yet a scheduled note joins when its time comes."""
+    import time_machine
+
+    note("now", title="潮汐发电")
+    note("later", title="潮汐能源", published_at=NOW + DAY)
+    assert found(client, "潮汐") == ["now"]
+    with time_machine.travel(NOW + 2 * DAY):
+        assert sorted(found(client, "潮汐")) == ["later", "now"]
+        assert client.get(URL, {"q": "潮汐"}).context["results"].total == 2
+
+
+def test_counts_and_facets_follow_the_workflow(client, editor):
+    from notes import publishing
+
+    n = note("w1", title="绿色债券", topics=["金融"])
+    note("w2", title="绿色债券市场", topics=["金融"])
+    results = client.get(URL, {"q": "绿色债券"}).context["results"]
+    assert (results.total, [t[2] for t in results.topics]) == (2, [2])
+    publishing.withdraw(note=n, user=editor)
+    results = client.get(URL, {"q": "绿色债券"}).context["results"]
+    assert (results.total, [(t[1], t[2]) for t in results.topics]) == (1, [("金融", 1)])
+    assert [hit.note.slug for hit in results.hits] == ["w2"]
+
+
+def test_revision_moves_on_after_commit(django_capture_on_commit_callbacks):
+    """A commit stamps the highest revision again (see index._restamp)."""
+
+    def highest():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(revision) FROM notes_search")
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        note("r1", title="标记")
+    before = highest()
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert highest() > before
+
+
+def test_catalogue_is_read_again_when_old(client, monkeypatch):
+    from notes.search import catalogue
+
+    note("a1", title="盐湖提锂")
+    assert found(client, "盐湖") == ["a1"]
+    first = next(iter(catalogue._cached.values()))
+    assert found(client, "盐湖") == ["a1"]
+    assert next(iter(catalogue._cached.values())) is first
+    monkeypatch.setattr(catalogue, "MAX_AGE", 0)
+    assert found(client, "盐湖") == ["a1"]
+    assert next(iter(catalogue._cached.values())) is not first

@@ -82,9 +82,12 @@ def test_database_queries_hold_only_quoted_word_tokens(raw):
         assert tsquery(query) and fts5_query(query)
 
 
-def test_short_term_needs_no_text_check_but_a_longer_term_does():
+def test_cjk_runs_need_no_text_check_but_latin_phrases_do():
     assert text_checks(parse("中美")) == []
-    assert text_checks(parse("中美关系")) == [(["中美关系"], True)]
+    # A longer run is the chain of its trigrams.
+    assert text_checks(parse("中美关系")) == []
+    assert parse("中美关系").terms[0].tokens == ("中美关", "美关系")
+    assert text_checks(parse("G20峰会")) == [([" g20 峰会"], True)]  # mixed scripts
     assert text_checks(parse("us")) == []
     assert text_checks(parse('"federal reserve"')) == []  # one pair token
     assert text_checks(parse('"new york city"')) == [([" new york city "], True)]

@@ -1,0 +1,207 @@
+"""What counting and faceting need to know about every published note, in memory.
+
+A word found in most notes matches some 95,000 of 100,000: counting them and
+their topics, authors and years row by row in the database costs a few
+hundred milliseconds however the statement is written (docs/performance.md).
+Here the same facts sit in a few NumPy arrays per process (about 5 MB for
+100,000 notes), and the count, the three facets and the choice of the
+newest matches are array operations over the ids the index returns, a few
+milliseconds in all.
+
+The catalogue holds the notes whose index row says ``live`` (status
+published); whether a live note's time has come is decided when the query
+runs, from its publication time, so a scheduled note appears by time alone.
+It is read from the ``notes_search`` rows, which every change to a note,
+its sections, topics or bylines rewrites in the note's own transaction, each
+write stamping a new ``revision``. Every search reads the highest revision in
+the same statement as its matches, and a catalogue older than it is read
+again (about 0.5 s for 100,000 notes, once per process per change; any
+other revision counts as a change, a lower one too, after a deletion or a
+rollback). A write
+whose transaction commits after a later-stamped one is caught by a second
+stamp after commit (``index.write``), and :data:`MAX_AGE` bounds what any
+missed change could cost.
+
+Notes outside the catalogue (drafts, withdrawn, deleted) are never counted:
+matches are kept only if the catalogue holds them.
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+import numpy as np
+from django.db import connection
+
+#: Seconds after which a catalogue is read again even if no revision says so.
+MAX_AGE = 300
+
+_lock = threading.Lock()
+_cached: dict[str, "Catalogue"] = {}
+
+
+def _csr(lists):
+    """(pointers, dense codes, id of each code) for a list of id lists."""
+    lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=len(lists))
+    pointers = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=pointers[1:])
+    flat = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(pointers[-1]))
+    code_ids, codes = np.unique(flat, return_inverse=True)
+    return pointers, codes.astype(np.int32), code_ids
+
+
+@dataclass
+class Catalogue:
+    revision: int
+    loaded_at: float
+    ids: np.ndarray  # note ids, ascending
+    stamps: np.ndarray  # publication times, microseconds since the epoch
+    years: np.ndarray  # publication years in the site's time zone
+    topic_pointers: np.ndarray
+    topic_codes: np.ndarray
+    topic_ids: np.ndarray
+    author_pointers: np.ndarray
+    author_codes: np.ndarray
+    author_ids: np.ndarray
+
+    @classmethod
+    def read(cls, revision):
+        rows = _rows()
+        rows.sort(key=lambda row: row[0])
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        stamps = np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows))
+        years = np.fromiter((row[2] for row in rows), dtype=np.int32, count=len(rows))
+        topic_pointers, topic_codes, topic_ids = _csr([row[3] for row in rows])
+        author_pointers, author_codes, author_ids = _csr([row[4] for row in rows])
+        return cls(
+            revision,
+            time.monotonic(),
+            ids,
+            stamps,
+            years,
+            topic_pointers,
+            topic_codes,
+            topic_ids,
+            author_pointers,
+            author_codes,
+            author_ids,
+        )
+
+    @cached_property
+    def _lookup(self):
+        """Position of each note id in the arrays, -1 for notes not here."""
+        lookup = np.full(int(self.ids[-1]) + 1 if len(self.ids) else 0, -1, dtype=np.int64)
+        lookup[self.ids] = np.arange(len(self.ids))
+        return lookup
+
+    def _find(self, note_ids):
+        note_ids = note_ids[(note_ids >= 0) & (note_ids < len(self._lookup))]
+        found = self._lookup[note_ids]
+        return found[found >= 0]
+
+    def positions(self, note_ids, *, now, within=None):
+        """Positions of those of ``note_ids`` (distinct) that are public at ``now``.
+
+        ``within``, if given, keeps only those also among these note ids.
+        """
+        found = self._find(note_ids)
+        found = found[self.stamps[found] <= now]
+        if within is not None:
+            allowed = np.zeros(len(self.ids), dtype=bool)
+            allowed[self._find(within)] = True
+            found = found[allowed[found]]
+        return found
+
+    def _counts(self, positions, pointers, codes, code_ids):
+        chosen = np.zeros(len(self.ids), dtype=bool)
+        chosen[positions] = True
+        counts = np.bincount(codes[np.repeat(chosen, np.diff(pointers))], minlength=len(code_ids))
+        present = np.flatnonzero(counts)
+        return dict(zip(code_ids[present].tolist(), counts[present].tolist(), strict=True))
+
+    def topic_counts(self, positions) -> dict[int, int]:
+        return self._counts(positions, self.topic_pointers, self.topic_codes, self.topic_ids)
+
+    def author_counts(self, positions) -> dict[int, int]:
+        return self._counts(positions, self.author_pointers, self.author_codes, self.author_ids)
+
+    def year_counts(self, positions) -> list[tuple[int, int]]:
+        years, counts = np.unique(self.years[positions], return_counts=True)
+        return sorted(zip(years.tolist(), counts.tolist(), strict=True), reverse=True)
+
+    def newest(self, positions, limit, offset=0):
+        """Note ids of ``positions`` newest first (ties: higher id first), sliced."""
+        end = offset + limit
+        if end <= 0 or not len(positions):
+            return []
+        stamps, ids = self.stamps[positions], self.ids[positions]
+        if end < len(positions):
+            # The ``end`` newest by time, then ordered exactly, ties included.
+            cut = np.partition(stamps, len(stamps) - end)[len(stamps) - end]
+            keep = stamps >= cut
+            stamps, ids = stamps[keep], ids[keep]
+        order = np.lexsort((-ids, -stamps))
+        return ids[order][offset:end].tolist()
+
+
+def _rows():
+    """(note id, publication time in µs, year, topic ids, author ids) of live notes."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT note_id, CAST(EXTRACT(EPOCH FROM published_at) * 1000000 AS bigint),"
+                " year, topic_ids, author_ids FROM notes_search"
+                " WHERE live AND published_at IS NOT NULL"
+            )
+            return cursor.fetchall()
+        cursor.execute(
+            "SELECT note_id, published_at, year, topic_ids, author_ids FROM notes_search"
+            " WHERE live AND published_at IS NOT NULL"
+        )
+        return [
+            (pk, microseconds(_utc(at)), year, json.loads(topics), json.loads(authors))
+            for pk, at, year, topics, authors in cursor.fetchall()
+        ]
+
+
+def _utc(value) -> datetime:
+    """A time read back from SQLite (text, or naive per the column's declared type) in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def microseconds(moment: datetime) -> int:
+    """``moment`` as whole microseconds since the epoch, exactly."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def get(revision) -> Catalogue:
+    """The catalogue of the current database, read again if older than ``revision``."""
+    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    current = _cached.get(key)
+    if _fresh(current, revision):
+        return current
+    with _lock:
+        current = _cached.get(key)
+        if not _fresh(current, revision):
+            current = _cached[key] = Catalogue.read(revision)
+    return current
+
+
+def _fresh(catalogue, revision):
+    return (
+        catalogue is not None
+        and catalogue.revision == revision
+        and time.monotonic() - catalogue.loaded_at < MAX_AGE
+    )
+
+
+def clear():
+    _cached.clear()

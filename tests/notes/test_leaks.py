@@ -33,7 +33,8 @@ PUBLIC_URLS = [
     "/authors/shared-author/", "/series/shared-series/", "/archive/", "/archive/{year}/",
     "/archive/{year}/{month}/", "/feed/", "/feed/rss/", "/topics/shared/feed/",
     "/authors/shared-author/feed/", "/series/shared-series/feed/", "/sitemap.xml",
-    "{visible}",
+    "{visible}", "/search/?q=标题", "/search/?q=secretnote", "/search/?q=标题&topic=shared",
+    "/search/?q=标题&sort=date", "/search/?q=shared",
 ]  # fmt: skip
 
 SECRET = "SECRETNOTE"
@@ -78,6 +79,8 @@ def test_hidden_notes_are_404_and_not_counted(client, world):
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(f"/notes/{hidden.pk}/").status_code == 404
     assert client.get("/authors/secret-author/feed/").status_code == 200
+    for q in ("标题", "secretnote", "shared"):
+        assert client.get("/search/", {"q": q}).context["results"].total == (q == "shared")
     assert client.get("/topics/secret-topic/").context["page_obj"].paginator.count == 0
     topics = {t.name: t.count for t in client.get("/topics/").context["topics"]}
     assert topics == {"shared": 1}

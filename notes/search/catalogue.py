@@ -14,13 +14,11 @@ runs, from its publication time, so a scheduled note appears by time alone.
 It is read from the ``notes_search`` rows, which every change to a note,
 its sections, topics or bylines rewrites in the note's own transaction, each
 write stamping a new ``revision``. Every search reads the highest revision in
-the same statement as its matches, and a catalogue older than it is read
-again (about 0.5 s for 100,000 notes, once per process per change; any
-other revision counts as a change, a lower one too, after a deletion or a
-rollback). A write
-whose transaction commits after a later-stamped one is caught by a second
-stamp after commit (``index.write``), and :data:`MAX_AGE` bounds what any
-missed change could cost.
+the same statement as its matches, and a catalogue read at another revision
+(a lower one too: after a deletion or a rollback) is read again, once per
+process per change. A write whose transaction commits after a later-stamped
+one is caught by a second stamp after commit (``index.write``), and
+:data:`MAX_AGE` bounds what any missed change could cost.
 
 Notes outside the catalogue (drafts, withdrawn, deleted) are never counted:
 matches are kept only if the catalogue holds them.

@@ -110,10 +110,12 @@ def _statement(query: ParsedQuery, notes):
         matched = "s.note_id"
     else:
         pack = "group_concat({})"
-        match = (
-            "FROM notes_search_fts JOIN notes_search s ON s.note_id = notes_search_fts.rowid"
-            " WHERE notes_search_fts MATCH %s"
-        )
+        match = "FROM notes_search_fts WHERE notes_search_fts MATCH %s"
+        if text_checks(query):
+            match = (
+                "FROM notes_search_fts JOIN notes_search s ON s.note_id = notes_search_fts.rowid"
+                " WHERE notes_search_fts MATCH %s"
+            )
         params = [fts5_query(query)]
         contains = "instr(s.document, %s) {}"
         matched = "notes_search_fts.rowid"

@@ -115,7 +115,8 @@ def catalogue_read_ms():
 
 def chain_precision():
     """For CJK terms of four or more characters (matched by their trigram
-    chain, no text check): how many candidates hold the term itself."""
+    chain, no text check): how many candidates, of every status, hold the
+    term itself."""
     contains = (
         "strpos(document, %s) > 0"
         if connection.vendor == "postgresql"
@@ -132,14 +133,14 @@ def chain_precision():
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {contains}) FROM notes_search"
-                    " WHERE live AND vector @@ %s::tsquery",
+                    " WHERE vector @@ %s::tsquery",
                     [term.needle, tsquery(query)],
                 )
             else:
                 cursor.execute(
                     f"SELECT COUNT(*), SUM({contains}) FROM notes_search_fts"
                     " JOIN notes_search s ON s.note_id = notes_search_fts.rowid"
-                    " WHERE live AND notes_search_fts MATCH %s",
+                    " WHERE notes_search_fts MATCH %s",
                     [term.needle, fts5_query(query)],
                 )
             candidates, holding = cursor.fetchone()

@@ -8,12 +8,14 @@ Here the same facts sit in a few NumPy arrays per process (about 5 MB for
 newest matches are array operations over the ids the index returns, a few
 milliseconds in all.
 
-The catalogue holds the notes whose index row says ``live`` (status
-published); whether a live note's time has come is decided when the query
-runs, from its publication time, so a scheduled note appears by time alone.
-It is read from the ``notes_search`` rows, which every change to a note,
-its sections, topics or bylines rewrites in the note's own transaction, each
-write stamping a new ``revision``. Every search reads the highest revision in
+The catalogue holds the notes whose status is published, as
+``Note.objects.published()`` reads it; whether their time has come is
+decided when the query runs, from their publication time, with the same
+``<=`` as ``published()``, so a scheduled note appears by time alone. Their
+topic and author ids come from their ``notes_search`` rows, which every
+change to a note, its sections, topics or bylines rewrites in the note's
+own transaction, as every step of the publishing workflow does, each write
+stamping a new ``revision``. Every search reads the highest revision in
 the same statement as its matches, and a catalogue read at another revision
 (a lower one too: after a deletion or a rollback) is read again, once per
 process per change. A write whose transaction commits after a later-stamped
@@ -146,19 +148,21 @@ class Catalogue:
 
 
 def _rows():
-    """(note id, publication time in µs, year, topic ids, author ids) of live notes."""
+    """(note id, publication time in µs, year, topic ids, author ids) of the
+    published notes (their status; the time is compared per query)."""
+    from notes.models import Note
+
+    sql = (
+        "SELECT s.note_id, {stamp}, s.year, s.topic_ids, s.author_ids"
+        f" FROM notes_search s JOIN {Note._meta.db_table} n ON n.id = s.note_id"
+        " WHERE n.status = %s AND n.published_at IS NOT NULL"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT note_id, CAST(EXTRACT(EPOCH FROM published_at) * 1000000 AS bigint),"
-                " year, topic_ids, author_ids FROM notes_search"
-                " WHERE live AND published_at IS NOT NULL"
-            )
+            stamp = "CAST(EXTRACT(EPOCH FROM n.published_at) * 1000000 AS bigint)"
+            cursor.execute(sql.format(stamp=stamp), [Note.Status.PUBLISHED])
             return cursor.fetchall()
-        cursor.execute(
-            "SELECT note_id, published_at, year, topic_ids, author_ids FROM notes_search"
-            " WHERE live AND published_at IS NOT NULL"
-        )
+        cursor.execute(sql.format(stamp="n.published_at"), [Note.Status.PUBLISHED])
         return [
             (pk, microseconds(_utc(at)), year, json.loads(topics), json.loads(authors))
             for pk, at, year, topics, authors in cursor.fetchall()

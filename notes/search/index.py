@@ -5,16 +5,13 @@ PostgreSQL keeps a table ``notes_search``: note id, tokenizer version, a
 headings and topics (C) for ranking, a position-less ``vector`` over every
 token for matching, under a GIN index, and the canonical ``document`` text
 for phrase checks; and, for the in-memory catalogue that counts and facets
-(``catalogue.py``), whether the note is published (``live``), its
-publication time and year, its topic and author ids, and the ``revision``
-at which the row was written. SQLite keeps the same ``notes_search`` columns
-but the vectors (ids as JSON), and an FTS5 table ``notes_search_fts`` over
-the same tokens (rowid = note id).
+(``catalogue.py``), the note's publication time and year, its topic and
+author ids, and the ``revision`` at which the row was written. SQLite keeps
+the same ``notes_search`` columns but the vectors (ids as JSON), and an FTS5
+table ``notes_search_fts`` over the same tokens (rowid = note id).
 
-Every note is indexed whatever its status. Whether a live note is public
-yet is decided when the query runs, from its publication time, because a
-scheduled note becomes public by time alone, with no save to update an
-index.
+Every note is indexed whatever its status: which notes are public is read
+from the notes themselves (see ``catalogue.py``).
 """
 
 import json
@@ -42,7 +39,6 @@ class Source:
     """The text of one note that search reads."""
 
     note_id: int
-    live: bool = False  # status published; whether its time has come is checked per query
     published_at: object = None
     title: str = ""
     summary: str = ""
@@ -89,7 +85,6 @@ def entry(source: Source, *, sequences: bool = False) -> dict:
     published_at = source.published_at
     return {
         "note_id": source.note_id,
-        "live": source.live,
         "published_at": published_at,
         "year": timezone.localtime(published_at).year if published_at else None,
         "topic_ids": source.topic_ids,
@@ -105,11 +100,10 @@ def sources(note_ids) -> list[Source]:
     """Read the searchable text of ``note_ids`` in four queries."""
     from notes.models import Authorship, Note, Section, TaggedNote
 
-    notes = Note.objects.filter(pk__in=note_ids)
     found = {
-        pk: Source(pk, status == Note.Status.PUBLISHED, published_at, title, summary)
-        for pk, status, published_at, title, summary in notes.values_list(
-            "pk", "status", "published_at", "title", "summary"
+        pk: Source(pk, published_at, title, summary)
+        for pk, published_at, title, summary in Note.objects.filter(pk__in=note_ids).values_list(
+            "pk", "published_at", "title", "summary"
         )
     }
     sections = Section.objects.filter(note_id__in=found).order_by("note_id", "position")
@@ -127,7 +121,7 @@ def sources(note_ids) -> list[Source]:
     return list(found.values())
 
 
-_COLUMNS = "note_id, tokenizer_version, revision, live, published_at, year, topic_ids, author_ids"
+_COLUMNS = "note_id, tokenizer_version, revision, published_at, year, topic_ids, author_ids"
 
 _last_revision = 0
 
@@ -157,13 +151,13 @@ def _restamp():
 
 
 def _meta(e, revision):
-    return (e["note_id"], TOKENIZER_VERSION, revision, e["live"], e["published_at"], e["year"])
+    return (e["note_id"], TOKENIZER_VERSION, revision, e["published_at"], e["year"])
 
 
 def _write_postgresql(cursor, entries, revision):
     cursor.executemany(
         f"INSERT INTO notes_search ({_COLUMNS}, head, vector, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
         " ON CONFLICT (note_id) DO UPDATE SET"
         + ", ".join(
             f" {c} = EXCLUDED.{c}"
@@ -188,13 +182,12 @@ def _write_sqlite(cursor, entries, revision):
     cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", ids)
     cursor.executemany(
         f"INSERT OR REPLACE INTO notes_search ({_COLUMNS}, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         [
             (
                 e["note_id"],
                 TOKENIZER_VERSION,
                 revision,
-                e["live"],
                 connection.ops.adapt_datetimefield_value(e["published_at"]),
                 e["year"],
                 json.dumps(e["topic_ids"]),

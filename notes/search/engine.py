@@ -20,14 +20,12 @@ A search takes, whatever the number of matches:
 Counting and faceting tens of thousands of matches in the database took
 100–300 ms; over arrays it takes a few milliseconds (docs/performance.md).
 
-Relevance ranks the newest ``RANK_CANDIDATES`` matches: ``ts_rank`` over the
-``head`` vector (title A, summary B, headings and topics C) on PostgreSQL,
-``bm25`` with column weights on SQLite; the older matches follow, newest
-first. Below ``RANK_CANDIDATES`` matches the order is exact: title above
-summary above headings above body (body-only matches tie), newest first on
-ties. Ranking reads each ranked row's vector (from TOAST on PostgreSQL); over
-every match of a word found in most notes that is seconds, over a bounded
-set a few milliseconds, whatever the word.
+Relevance ranks the newest ``RANK_CANDIDATES`` matches (see
+:func:`_scores`); the older matches follow, newest first. Below
+``RANK_CANDIDATES`` matches the order is exact: title above summary above
+headings above body (body-only matches tie), newest first on ties. Ranking
+every match of a word found in most notes reads tens of thousands of
+vectors, seconds; a bounded set costs a few milliseconds, whatever the word.
 """
 
 import re
@@ -48,8 +46,6 @@ RANK_CANDIDATES = 300
 FACET_SIZE = 15
 #: ts_rank weights for {D, C, B, A}: body, headings, summary, title.
 TS_RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
-#: bm25 column weights: title, summary, headings, body.
-BM25_WEIGHTS = "10.0, 5.0, 2.5, 1.0"
 
 
 @dataclass
@@ -153,8 +149,21 @@ def _match(query, notes):
     return int(revision), _ids(matched), None if notes is None else _ids(filtered)
 
 
+#: SQLite: what a query term is worth in each column (only where it occurs).
+FIELD_WEIGHTS = {"title": 4, "summary": 2, "headings": 1}
+
+
 def _scores(query, ids) -> dict[int, float]:
-    """Relevance of ``ids`` (higher is better), one statement."""
+    """Relevance of ``ids`` (higher is better), one statement.
+
+    PostgreSQL: ``ts_rank`` over the ``head`` vector of each (a TOAST read
+    each, ~5 ms for 300). SQLite's ``bm25`` costs as much for 300 rows picked
+    by rowid as for every match (FTS5 evaluates the whole match and then
+    filters): ~1 ms a row. There, each term is looked up in the title, the
+    summary and the headings columns of the FTS5 table instead (column
+    filters, a few milliseconds each), and a note scores the weights of the
+    columns holding each term.
+    """
     positive = ParsedQuery(query.raw, clauses=query.clauses)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -163,13 +172,28 @@ def _scores(query, ids) -> dict[int, float]:
                 " FROM notes_search WHERE note_id = ANY(%s)",
                 [tsquery(positive), ids],
             )
-        else:
-            cursor.execute(
-                f"SELECT rowid, -bm25(notes_search_fts, {BM25_WEIGHTS}) FROM notes_search_fts"
-                f" WHERE notes_search_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-                [fts5_query(positive), *ids],
-            )
-        return dict(cursor.fetchall())
+            return dict(cursor.fetchall())
+        lookups = [
+            (column, fts5_query(ParsedQuery(query.raw, clauses=[[term]])))
+            for term in dict.fromkeys(positive.terms)
+            for column in FIELD_WEIGHTS
+        ]
+        cursor.execute(
+            "SELECT "
+            + ", ".join(
+                "(SELECT group_concat(rowid) FROM notes_search_fts WHERE notes_search_fts MATCH %s)"
+                for _ in lookups
+            ),
+            [f"{{{column}}} : ({match})" for column, match in lookups],
+        )
+        found = cursor.fetchone()
+    wanted = set(ids)
+    scores = dict.fromkeys(ids, 0.0)
+    for (column, _), hits in zip(lookups, found, strict=True):
+        for pk in map(int, (hits or "").split(",") if hits else ()):
+            if pk in wanted:
+                scores[pk] += FIELD_WEIGHTS[column]
+    return scores
 
 
 def _page_ids(query, found, positions, *, sort, offset):

@@ -274,31 +274,56 @@ _MARKDOWN = re.compile(r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|!?\[|\]\([^)]*\
 
 
 def _hits(ids, query):
-    from notes.models import Note, Section
+    """The page's notes with their bylines (two queries) and snippets (one more).
+
+    The notes are read through ``Note.objects.published()`` again.
+    """
+    from django.db.models import Prefetch
+
+    from notes.models import Authorship, Note, Section
 
     if not ids:
         return []
-    notes = Note.objects.published().filter(pk__in=ids).with_listing_data().in_bulk()
-    texts = {pk: [note.summary] for pk, note in notes.items()}
+    bylines = Authorship.objects.select_related("author").only(
+        "note_id", "position", "author__name", "author__slug"
+    )
+    notes = (
+        Note.objects.published()
+        .filter(pk__in=ids)
+        .only("title", "slug", "language", "published_at", "summary")
+        .prefetch_related(Prefetch("authorships", queryset=bylines))
+        .in_bulk()
+    )
+    texts = {pk: [(note.summary, False)] for pk, note in notes.items()}
     sections = Section.objects.filter(note_id__in=notes).order_by("note_id", "position")
     for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
-        texts[note_id] += [heading, _MARKDOWN.sub(" ", body)]
+        texts[note_id] += [(heading, False), (body, True)]
     needles = query.highlight_needles
     hits = []
     for pk in ids:
-        if pk not in notes:
-            continue
-        title_html, _ = highlight(notes[pk].title, needles, width=1000)
-        snippet = ""
-        # Texts as written first (quick), normalised only if none matches so.
-        for quick in (True, False):
-            for text in texts[pk]:
-                html, found = highlight(text, needles, quick=quick)
-                if found:
-                    snippet = html
-                    break
-                snippet = snippet or html
-            if found:
-                break
-        hits.append(Hit(notes[pk], mark_safe(title_html), mark_safe(snippet)))
+        if pk in notes:
+            title_html, _ = highlight(notes[pk].title, needles, width=1000)
+            snippet = mark_safe(_snippet(texts[pk], needles))
+            hits.append(Hit(notes[pk], mark_safe(title_html), snippet))
     return hits
+
+
+def _snippet(texts, needles):
+    """The excerpt around the first match in ``texts`` ((text, is Markdown) pairs).
+
+    Texts as written are tried first (quick), normalised only if none matches
+    so; Markdown marks are stripped from the body that gives the excerpt.
+    """
+    fallback = ""
+    firsts = [needle.split(" ")[0] for needle in needles if needle]
+    for quick in (True, False):
+        for text, markdown in texts:
+            if markdown:
+                if quick and not any(first in text.casefold() for first in firsts):
+                    continue  # cannot match as written: spare the Markdown pass
+                text = _MARKDOWN.sub(" ", text)
+            html, found = highlight(text, needles, quick=quick)
+            if found:
+                return html
+            fallback = fallback or html
+    return fallback

@@ -29,7 +29,7 @@ matches are kept only if the catalogue holds them.
 import json
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
@@ -66,9 +66,14 @@ class Catalogue:
     author_pointers: np.ndarray
     author_codes: np.ndarray
     author_ids: np.ndarray
+    topic_labels: dict[int, tuple[str, str]]  # id: (slug, name)
+    author_labels: dict[int, tuple[str, str]]
+    _totals: dict = field(default_factory=dict, repr=False)  # counts over every note
 
     @classmethod
     def read(cls, revision):
+        from notes.models import Author, Topic
+
         rows = _rows()
         rows.sort(key=lambda row: row[0])
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
@@ -88,6 +93,8 @@ class Catalogue:
             author_pointers,
             author_codes,
             author_ids,
+            _labels(Topic, topic_ids),
+            _labels(Author, author_ids),
         )
 
     @cached_property
@@ -115,10 +122,25 @@ class Catalogue:
             found = found[allowed[found]]
         return found
 
+    def _gather(self, positions, pointers, codes, code_ids):
+        """Counts of each code over the notes at ``positions``, by their slices."""
+        starts, ends = pointers[positions], pointers[positions + 1]
+        lengths = ends - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        picked = codes[offsets + np.arange(int(lengths.sum()))]
+        return np.bincount(picked, minlength=len(code_ids))
+
     def _counts(self, positions, pointers, codes, code_ids):
-        chosen = np.zeros(len(self.ids), dtype=bool)
-        chosen[positions] = True
-        counts = np.bincount(codes[np.repeat(chosen, np.diff(pointers))], minlength=len(code_ids))
+        if len(positions) * 2 <= len(self.ids):
+            counts = self._gather(positions, pointers, codes, code_ids)
+        else:
+            # Most notes: every note's counts less those of the few left out.
+            left_out = np.ones(len(self.ids), dtype=bool)
+            left_out[positions] = False
+            everything = self._totals.get(id(codes))
+            if everything is None:
+                everything = self._totals[id(codes)] = np.bincount(codes, minlength=len(code_ids))
+            counts = everything - self._gather(np.flatnonzero(left_out), pointers, codes, code_ids)
         present = np.flatnonzero(counts)
         return dict(zip(code_ids[present].tolist(), counts[present].tolist(), strict=True))
 
@@ -129,8 +151,12 @@ class Catalogue:
         return self._counts(positions, self.author_pointers, self.author_codes, self.author_ids)
 
     def year_counts(self, positions) -> list[tuple[int, int]]:
-        years, counts = np.unique(self.years[positions], return_counts=True)
-        return sorted(zip(years.tolist(), counts.tolist(), strict=True), reverse=True)
+        if not len(positions):
+            return []
+        first = int(self.years.min())
+        counts = np.bincount(self.years[positions] - first)
+        present = np.flatnonzero(counts)
+        return [(int(y) + first, int(counts[y])) for y in present[::-1]]
 
     def newest(self, positions, limit, offset=0):
         """Note ids of ``positions`` newest first (ties: higher id first), sliced."""
@@ -145,6 +171,13 @@ class Catalogue:
             stamps, ids = stamps[keep], ids[keep]
         order = np.lexsort((-ids, -stamps))
         return ids[order][offset:end].tolist()
+
+
+def _labels(model, ids):
+    """(slug, name) of the topics or authors ``ids``. Renaming either rewrites
+    the index rows of their notes, so a new revision brings the new name."""
+    found = model.objects.filter(pk__in=ids.tolist()).values_list("pk", "slug", "name")
+    return {pk: (slug, name) for pk, slug, name in found}
 
 
 def _rows():

@@ -13,9 +13,8 @@ A search takes, whatever the number of matches:
    (``catalogue.py``), which keeps only notes that are published and whose
    time has come;
 3. one statement ranking at most ``RANK_CANDIDATES`` matches, the newest
-   (relevance order only), one for the names of the topics and authors in the
-   facets, and four for the notes of the page (read through
-   ``Note.objects.published()`` again), their bylines, topics and texts.
+   (relevance order only), and three for the notes of the page (read through
+   ``Note.objects.published()`` again), their bylines and their texts.
 
 Counting and faceting tens of thousands of matches in the database took
 100–300 ms; over arrays it takes a few milliseconds (docs/performance.md).
@@ -213,35 +212,14 @@ def _page_ids(query, found, positions, *, sort, offset):
 
 
 def _facets(results, found, positions):
-    from notes.models import Author, Topic
-
-    topics = _top(found.topic_counts(positions))
-    authors = _top(found.author_counts(positions))
-    parts, params = [], []
-    for kind, model, counts in (("t", Topic, topics), ("a", Author, authors)):
-        if counts:
-            marks = ", ".join(["%s"] * len(counts))
-            table = model._meta.db_table
-            parts.append(f"SELECT '{kind}', id, slug, name FROM {table} WHERE id IN ({marks})")
-            params += list(counts)
-    labels = {}
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            labels = {(kind, pk): (slug, name) for kind, pk, slug, name in cursor.fetchall()}
-    for kind, counts, into in (("t", topics, results.topics), ("a", authors, results.authors)):
-        named = [(*labels[kind, pk], n) for pk, n in counts.items() if (kind, pk) in labels]
+    for counts, labels, into in (
+        (found.topic_counts(positions), found.topic_labels, results.topics),
+        (found.author_counts(positions), found.author_labels, results.authors),
+    ):
+        named = [(*labels[pk], n) for pk, n in counts.items() if pk in labels]
         named.sort(key=lambda item: (-item[2], item[1]))
         into.extend(named[:FACET_SIZE])
     results.years = found.year_counts(positions)
-
-
-def _top(counts: dict[int, int]) -> dict[int, int]:
-    """The ``FACET_SIZE`` largest counts, and any tied with the last of them."""
-    if len(counts) <= FACET_SIZE:
-        return counts
-    floor = sorted(counts.values(), reverse=True)[FACET_SIZE - 1]
-    return {pk: n for pk, n in counts.items() if n >= floor}
 
 
 def search(query: ParsedQuery, notes=None, *, sort="relevance", page=1) -> Results:

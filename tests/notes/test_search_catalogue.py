@@ -20,7 +20,7 @@ def catalogue():
     authors = _csr([r[3] for r in rows])
     return Catalogue(
         1, 0.0, np.array(ids), np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
-        *topics, *authors,
+        *topics, *authors, {}, {},
     )  # fmt: skip
 
 
@@ -53,3 +53,22 @@ def test_newest_orders_by_time_then_id_and_slices():
     assert c.newest(positions, 2, 4) == [3]
     assert c.newest(positions, 0) == []
     assert c.newest(positions[:0], 5) == []
+
+
+def test_counts_for_few_and_many_notes_agree_with_counting_by_hand():
+    rng = np.random.default_rng(7)
+    topic_lists = [rng.choice([11, 12, 13, 14], size=rng.integers(0, 4), replace=False).tolist()
+                   for _ in range(64)]  # fmt: skip
+    ids = np.arange(1, 65)
+    c = Catalogue(
+        1, 0.0, ids, np.zeros(64, dtype=np.int64), np.full(64, 2021),
+        *_csr(topic_lists), *_csr([[] for _ in range(64)]), {}, {},
+    )  # fmt: skip
+    for size in (1, 3, 7, 8, 9, 30, 64):  # below and above one eighth of the notes
+        positions = rng.choice(64, size=size, replace=False)
+        expected = {}
+        for p in positions:
+            for topic in topic_lists[p]:
+                expected[topic] = expected.get(topic, 0) + 1
+        assert c.topic_counts(positions) == expected, size
+        assert c.author_counts(positions) == {}

@@ -18,6 +18,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -133,20 +134,20 @@ def next_revision() -> int:
     return _last_revision
 
 
-def _restamp():
-    """After a commit, move the highest revision on once more.
+def _restamp(note_ids):
+    """After a commit, stamp the rows just written again.
 
-    A search reads the highest revision to know whether its catalogue (see
-    ``catalogue.py``) is current. Two transactions can commit in the other
-    order than they stamped their rows; the later commit's stamp would then
-    hide under the earlier one. Stamping again after every commit keeps the
-    highest revision moving with the commits.
+    A search brings its catalogue (see ``catalogue.py``) up to date with the
+    rows written after the revision it holds. Two transactions can commit in
+    the other order than they stamped their rows; the rows of the later
+    commit would then carry a revision the catalogue has already passed.
+    Stamping them again after the commit puts them above it.
     """
     with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(note_ids))
         cursor.execute(
-            "UPDATE notes_search SET revision = %s WHERE note_id ="
-            " (SELECT note_id FROM notes_search ORDER BY revision DESC LIMIT 1)",
-            [next_revision()],
+            f"UPDATE notes_search SET revision = %s WHERE note_id IN ({marks})",
+            [next_revision(), *note_ids],
         )
 
 
@@ -204,7 +205,9 @@ def _write_sqlite(cursor, entries, revision):
     )
 
 
-def write(entries):
+def write(entries, *, restamp=True):
+    """Write index rows; ``restamp`` stamps them again after the commit
+    (see :func:`_restamp`; a full rebuild does not need it)."""
     if not entries:
         return
     with connection.cursor() as cursor:
@@ -212,8 +215,8 @@ def write(entries):
             _write_postgresql(cursor, entries, next_revision())
         else:
             _write_sqlite(cursor, entries, next_revision())
-    if connection.in_atomic_block:
-        transaction.on_commit(_restamp)
+    if restamp and connection.in_atomic_block:
+        transaction.on_commit(partial(_restamp, [e["note_id"] for e in entries]))
 
 
 def delete(note_ids):

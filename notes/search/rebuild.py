@@ -16,7 +16,7 @@ def _entries(batch, sequences=False):
 
 
 def _write(rows, progress):
-    write(rows)
+    write(rows, restamp=False)
     if progress:
         progress(len(rows))
 

@@ -361,21 +361,49 @@ def test_counts_and_facets_follow_the_workflow(client, editor):
     assert [hit.note.slug for hit in results.hits] == ["w2"]
 
 
-def test_revision_moves_on_after_commit(django_capture_on_commit_callbacks):
-    """A commit stamps the highest revision again (see index._restamp)."""
+def test_rows_are_stamped_again_after_commit(django_capture_on_commit_callbacks):
+    """A commit stamps the rows it wrote again (see index._restamp)."""
 
-    def highest():
+    def revisions():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT MAX(revision) FROM notes_search")
-            return cursor.fetchone()[0]
+            cursor.execute("SELECT note_id, revision FROM notes_search ORDER BY note_id")
+            return dict(cursor.fetchall())
 
+    other = note("r0", title="其他")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        note("r1", title="标记")
-    before = highest()
+        written = note("r1", title="标记")
+    before = revisions()
     assert callbacks
     for callback in callbacks:
         callback()
-    assert highest() > before
+    after = revisions()
+    assert after[written.pk] > max(before.values())
+    assert after[other.pk] == before[other.pk]
+
+
+def test_catalogue_takes_in_what_changed_without_reading_everything(client, editor):
+    from notes import publishing
+    from notes.models import Topic
+    from notes.search import catalogue
+
+    first = note("c1", title="海水淡化", topics=["水资源"])
+    assert found(client, "海水淡化") == ["c1"]
+    (read,) = catalogue._cached.values()
+    second = note("c2", title="海水淡化工程", topics=["水资源", "基建"], days=1)
+    results = client.get(URL, {"q": "海水淡化"}).context["results"]
+    (now,) = catalogue._cached.values()
+    assert now is not read and now.loaded_at == read.loaded_at  # brought up to date
+    assert [hit.note.slug for hit in results.hits] == ["c2", "c1"]
+    assert [(t[1], t[2]) for t in results.topics] == [("水资源", 2), ("基建", 1)]
+    Topic.objects.filter(name="基建").update(name="基础设施")
+    Topic.objects.get(name="基础设施").save()  # a rename reindexes the topic's notes
+    publishing.withdraw(note=first, user=editor)
+    results = client.get(URL, {"q": "海水淡化"}).context["results"]
+    assert results.total == 1
+    assert [(t[1], t[2]) for t in results.topics] == [("基础设施", 1), ("水资源", 1)]
+    assert catalogue._cached[next(iter(catalogue._cached))].loaded_at == read.loaded_at
+    second.delete()
+    assert client.get(URL, {"q": "海水淡化"}).context["results"].total == 0
 
 
 def test_catalogue_is_read_again_when_old(client, monkeypatch):

@@ -72,3 +72,34 @@ def test_counts_for_few_and_many_notes_agree_with_counting_by_hand():
                 expected[topic] = expected.get(topic, 0) + 1
         assert c.topic_counts(positions) == expected, size
         assert c.author_counts(positions) == {}
+
+
+def test_update_equals_reading_everything_again(monkeypatch):
+    from notes.search import catalogue as module
+
+    rng = np.random.default_rng(3)
+
+    def row(pk, published=True):
+        topics = rng.choice([1, 2, 3, 50], size=rng.integers(0, 3), replace=False).tolist()
+        authors = rng.choice([7, 8, 90], size=rng.integers(1, 3), replace=False).tolist()
+        return (pk, int(rng.integers(0, 10**6)), int(rng.integers(2016, 2027)), topics, authors,
+                published)  # fmt: skip
+
+    table = {pk: row(pk) for pk in range(1, 41)}
+    monkeypatch.setattr(module, "_labels", lambda model, ids: {})
+    monkeypatch.setattr(module, "_rows", lambda since=None: list(table.values()))
+    before = module.Catalogue.read(1)
+    changed = [row(3), row(10, published=False), row(41), row(45), row(20)]
+    for r in changed:
+        table[r[0]] = r
+    monkeypatch.setattr(module, "_rows", lambda since=None: changed if since else [
+        r for r in table.values() if r[5]
+    ])  # fmt: skip
+    updated, fresh = before.updated(2), module.Catalogue.read(2)
+    for name in ("ids", "stamps", "years", "topic_pointers", "topic_ids", "author_pointers",
+                 "author_ids"):  # fmt: skip
+        assert getattr(updated, name).tolist() == getattr(fresh, name).tolist(), name
+    assert updated.topic_ids[updated.topic_codes].tolist() == (
+        fresh.topic_ids[fresh.topic_codes].tolist()
+    )
+    assert 10 not in updated.ids.tolist() and 45 in updated.ids.tolist()

@@ -62,9 +62,8 @@ QUERIES = [
 def page_work(factory, q, params):
     request = factory.get("/search/", {"q": q, **params})
     note_filter = NoteFilter.from_request(request)
-    notes = note_filter.apply(Note.objects.published()) if note_filter.is_active else None
     sort = params.get("sort", "relevance")
-    return engine.search(parse(q), notes, sort=sort, page=1)
+    return engine.search(parse(q), note_filter, sort=sort, page=1)
 
 
 def naive_scan(q, params):

@@ -2,7 +2,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from notes.listing import NoteFilter
-from notes.models import Note
 from notes.search import engine
 from notes.search.query import MAX_QUERY_LENGTH, parse
 
@@ -33,9 +32,9 @@ def search(request):
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     results = engine.Results()
     if query and not note_filter.errors:
-        # Unfiltered, the engine counts every published note by itself.
-        notes = note_filter.apply(Note.objects.published()) if note_filter.is_active else None
-        results = engine.search(query, notes, sort=sort, page=_page_number(request.GET.get("page")))
+        results = engine.search(
+            query, note_filter, sort=sort, page=_page_number(request.GET.get("page"))
+        )
     params = request.GET
     context = {
         "search_query": query.raw,

@@ -87,6 +87,8 @@ class Catalogue:
     ids: np.ndarray  # note ids, ascending
     stamps: np.ndarray  # publication times, microseconds since the epoch
     years: np.ndarray  # publication years in the site's time zone
+    series: np.ndarray  # series ids, -1 for none
+    types: np.ndarray  # note type ids, -1 for none
     topic_pointers: np.ndarray
     topic_codes: np.ndarray
     topic_ids: np.ndarray
@@ -110,6 +112,8 @@ class Catalogue:
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
             np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
             np.fromiter((r[2] for r in rows), dtype=np.int32, count=len(rows)),
+            np.fromiter((r[5] for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((r[6] for r in rows), dtype=np.int64, count=len(rows)),
             *topics,
             *authors,
             _labels(Topic, topics[2]),
@@ -127,7 +131,7 @@ class Catalogue:
 
         changed = _rows(since=self.revision)
         kept = np.flatnonzero(~np.isin(self.ids, [row[0] for row in changed]))
-        rows = [row[:5] for row in changed if row[5]]
+        rows = [row for row in changed if row[7]]
         ids = np.concatenate([self.ids[kept], np.array([r[0] for r in rows], dtype=np.int64)])
         order = np.argsort(ids, kind="stable")
         new_topics = [r[3] for r in rows]
@@ -140,6 +144,8 @@ class Catalogue:
         )
         stamps = np.concatenate([self.stamps[kept], np.array([r[1] for r in rows], np.int64)])
         years = np.concatenate([self.years[kept], np.array([r[2] for r in rows], np.int32)])
+        series = np.concatenate([self.series[kept], np.array([r[5] for r in rows], np.int64)])
+        types = np.concatenate([self.types[kept], np.array([r[6] for r in rows], np.int64)])
         topic_labels = {**self.topic_labels, **_labels(Topic, _flat(new_topics))}
         author_labels = {**self.author_labels, **_labels(Author, _flat(new_authors))}
         return Catalogue(
@@ -148,6 +154,8 @@ class Catalogue:
             ids[order],
             stamps[order],
             years[order],
+            series[order],
+            types[order],
             *topics,
             *authors,
             topic_labels,
@@ -165,6 +173,43 @@ class Catalogue:
         note_ids = note_ids[(note_ids >= 0) & (note_ids < len(self._lookup))]
         found = self._lookup[note_ids]
         return found[found >= 0]
+
+    @cached_property
+    def _topic_notes(self):
+        """The position of the note of each topic entry."""
+        return np.repeat(np.arange(len(self.ids)), np.diff(self.topic_pointers))
+
+    @cached_property
+    def _author_notes(self):
+        return np.repeat(np.arange(len(self.ids)), np.diff(self.author_pointers))
+
+    def _having(self, code_ids, codes, entry_notes, wanted_id):
+        found = np.zeros(len(self.ids), dtype=bool)
+        code = np.searchsorted(code_ids, wanted_id)
+        if code < len(code_ids) and code_ids[code] == wanted_id:
+            found[entry_notes[codes == code]] = True
+        return found
+
+    def filtered(self, positions, *, topics=(), author=None, series=None, note_type=None,
+                 year=None):  # fmt: skip
+        """Those of ``positions`` with every topic in ``topics`` (ids) and the
+        given author, series, type and year (as ``NoteFilter.apply`` filters)."""
+        keep = np.ones(len(positions), dtype=bool)
+        for topic in topics:
+            keep &= self._having(self.topic_ids, self.topic_codes, self._topic_notes, topic)[
+                positions
+            ]
+        if author is not None:
+            keep &= self._having(self.author_ids, self.author_codes, self._author_notes, author)[
+                positions
+            ]
+        if series is not None:
+            keep &= self.series[positions] == series
+        if note_type is not None:
+            keep &= self.types[positions] == note_type
+        if year is not None:
+            keep &= self.years[positions] == year
+        return positions[keep]
 
     def positions(self, note_ids, *, now, within=None):
         """Positions of those of ``note_ids`` (distinct) that are public at ``now``.
@@ -242,14 +287,15 @@ def _flat(lists):
 
 
 def _rows(since=None):
-    """(note id, publication time in µs, year, topic ids, author ids, published)
-    of the published notes, or with ``since``, of every note whose index row
-    was written after that revision."""
+    """(note id, publication time in µs, year, topic ids, author ids, series id,
+    type id, published) of the published notes, or with ``since``, of every
+    note whose index row was written after that revision."""
     from notes.models import Note
 
     published = "n.status = %s AND n.published_at IS NOT NULL"
     sql = (
-        f"SELECT s.note_id, {{stamp}}, s.year, s.topic_ids, s.author_ids, {published}"
+        "SELECT s.note_id, {stamp}, s.year, s.topic_ids, s.author_ids,"
+        f" COALESCE(n.series_id, -1), COALESCE(n.note_type_id, -1), {published}"
         f" FROM notes_search s JOIN {Note._meta.db_table} n ON n.id = s.note_id"
     )
     params = [Note.Status.PUBLISHED]
@@ -263,11 +309,7 @@ def _rows(since=None):
         if connection.vendor == "postgresql":
             stamp = "CAST(EXTRACT(EPOCH FROM n.published_at) * 1000000 AS bigint)"
             cursor.execute(sql.format(stamp=stamp), params)
-            return [
-                (*row[:5], bool(row[5]))
-                for row in cursor.fetchall()
-                if row[1] is not None or not row[5]
-            ]
+            return [(*row[:7], bool(row[7])) for row in cursor.fetchall()]
         cursor.execute(sql.format(stamp="n.published_at"), params)
         return [
             (
@@ -276,9 +318,11 @@ def _rows(since=None):
                 year or 0,
                 json.loads(topics),
                 json.loads(authors),
+                series,
+                note_type,
                 bool(public),
             )
-            for pk, at, year, topics, authors, public in cursor.fetchall()
+            for pk, at, year, topics, authors, series, note_type, public in cursor.fetchall()
         ]
 
 

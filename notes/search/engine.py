@@ -3,15 +3,13 @@
 A search takes, whatever the number of matches:
 
 1. one statement for the ids of every indexed note that matches (the GIN
-   index on PostgreSQL, FTS5 on SQLite), the highest index ``revision`` and,
-   when the reader filtered by topic, author, series, type or date, the ids
-   of the published notes the filter keeps (``note_filter.apply()``, the
-   same query the lists run). The ids travel packed: eight bytes a note on
-   PostgreSQL, one string on SQLite;
-2. the count, the year, topic and author facets and the choice of the newest
-   matches, from the in-memory catalogue of published notes
-   (``catalogue.py``), which keeps only notes that are published and whose
-   time has come;
+   index on PostgreSQL, FTS5 on SQLite) and the highest index ``revision``;
+   the ids travel packed: eight bytes a note on PostgreSQL, one string on
+   SQLite;
+2. the reader's filters, the count, the year, topic and author facets and
+   the choice of the newest matches, from the in-memory catalogue of
+   published notes (``catalogue.py``), which keeps only notes that are
+   published and whose time has come;
 3. one statement ranking at most ``RANK_CANDIDATES`` matches, the newest
    (relevance order only), and three for the notes of the page (read through
    ``Note.objects.published()`` again), their bylines and their texts.
@@ -35,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from notes.models import Note
 from notes.search import catalogue
 from notes.search.query import ParsedQuery, fts5_query, text_checks, tsquery
 from notes.search.text import highlight
@@ -222,19 +221,32 @@ def _facets(results, found, positions):
     results.years = found.year_counts(positions)
 
 
-def search(query: ParsedQuery, notes=None, *, sort="relevance", page=1) -> Results:
+def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) -> Results:
     """One page of the published notes matching ``query``, with the count and facets.
 
-    ``notes``, if given, narrows the search to a queryset of published notes
-    (the reader's filters, ``note_filter.apply(Note.objects.published())``).
-    A page past the last one shows the last one.
+    ``note_filter`` (a ``NoteFilter``) narrows the search as it narrows the
+    lists: by topic, author, series, type and year over the catalogue's
+    arrays; a month goes through ``note_filter.apply()`` in the database. A
+    page past the last one shows the last one.
     """
     if not query:
         return Results()
+    notes = None
+    if note_filter is not None and (note_filter.month or note_filter.errors):
+        notes = note_filter.apply(Note.objects.published())
     revision, matched, within = _match(query, notes)
     found = catalogue.get(revision)
     now = catalogue.microseconds(timezone.now())
     positions = found.positions(matched, now=now, within=within)
+    if note_filter is not None:
+        positions = found.filtered(
+            positions,
+            topics=[topic.pk for topic in note_filter.topics],
+            author=note_filter.author.pk if note_filter.author else None,
+            series=note_filter.series.pk if note_filter.series else None,
+            note_type=note_filter.note_type.pk if note_filter.note_type else None,
+            year=note_filter.year,
+        )
     results = Results(total=len(positions))
     results.num_pages = -(-results.total // PAGE_SIZE)
     results.page = max(1, min(page, results.num_pages))

@@ -131,6 +131,27 @@ def test_author_year_series_type_filters(client):
     assert found(client, "关税", year=str(year - 3)) == []
     assert found(client, "关税", series=kept.series.slug) == ["kept"]
     assert found(client, "关税", type=kept.note_type.slug) == ["kept"]
+    month = timezone.localtime(kept.published_at).month
+    assert set(found(client, "关税", year=str(year), month=str(month))) == {"kept", "other"}
+    assert found(client, "关税", year=str(year), month=str(month % 12 + 1)) == []
+    assert found(client, "关税", author="lin", year=str(year), month=str(month)) == ["kept"]
+
+
+def test_filters_agree_with_the_lists(client):
+    """Every filter combination finds what /notes/ lists with the same filters."""
+    lin, wu = AuthorFactory(slug="lin"), AuthorFactory(slug="wu")
+    for i in range(12):
+        n = note(f"f{i}", title=f"关税{i}", days=200 * (i % 4) + i,
+                 topics=[["贸易"], ["贸易", "外交"], ["外交"], []][i % 4])  # fmt: skip
+        AuthorshipFactory(note=n, author=(lin, wu)[i % 2], position=1)
+        if i % 3 == 0:
+            AuthorshipFactory(note=n, author=(wu, lin)[i % 2], position=2)
+    years = {str(timezone.localtime(n.published_at).year) for n in Note.objects.all()}
+    for params in [{"topic": "贸易"}, {"topic": ["贸易", "外交"]}, {"author": "wu"},
+                   {"author": "lin", "topic": "外交"}, *({"year": y} for y in years)]:  # fmt: skip
+        listed = client.get(reverse("notes:list"), params).context["page_obj"].paginator.count
+        results = client.get(URL, {"q": "关税", **params}).context["results"]
+        assert results.total == listed, params
 
 
 def test_facets_count_published_results_only(client, corpus):

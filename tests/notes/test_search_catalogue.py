@@ -20,7 +20,7 @@ def catalogue():
     authors = _csr([r[3] for r in rows])
     return Catalogue(
         1, 0.0, np.array(ids), np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
-        *topics, *authors, {}, {},
+        np.array([1, 1, 2, -1, 1]), np.array([-1] * 5), *topics, *authors, {}, {},
     )  # fmt: skip
 
 
@@ -61,8 +61,8 @@ def test_counts_for_few_and_many_notes_agree_with_counting_by_hand():
                    for _ in range(64)]  # fmt: skip
     ids = np.arange(1, 65)
     c = Catalogue(
-        1, 0.0, ids, np.zeros(64, dtype=np.int64), np.full(64, 2021),
-        *_csr(topic_lists), *_csr([[] for _ in range(64)]), {}, {},
+        1, 0.0, ids, np.zeros(64, dtype=np.int64), np.full(64, 2021), np.full(64, -1),
+        np.full(64, -1), *_csr(topic_lists), *_csr([[] for _ in range(64)]), {}, {},
     )  # fmt: skip
     for size in (1, 3, 7, 8, 9, 30, 64):  # below and above one eighth of the notes
         positions = rng.choice(64, size=size, replace=False)
@@ -83,7 +83,7 @@ def test_update_equals_reading_everything_again(monkeypatch):
         topics = rng.choice([1, 2, 3, 50], size=rng.integers(0, 3), replace=False).tolist()
         authors = rng.choice([7, 8, 90], size=rng.integers(1, 3), replace=False).tolist()
         return (pk, int(rng.integers(0, 10**6)), int(rng.integers(2016, 2027)), topics, authors,
-                published)  # fmt: skip
+                int(rng.integers(-1, 3)), int(rng.integers(-1, 2)), published)  # fmt: skip
 
     table = {pk: row(pk) for pk in range(1, 41)}
     monkeypatch.setattr(module, "_labels", lambda model, ids: {})
@@ -93,13 +93,31 @@ def test_update_equals_reading_everything_again(monkeypatch):
     for r in changed:
         table[r[0]] = r
     monkeypatch.setattr(module, "_rows", lambda since=None: changed if since else [
-        r for r in table.values() if r[5]
+        r for r in table.values() if r[7]
     ])  # fmt: skip
     updated, fresh = before.updated(2), module.Catalogue.read(2)
-    for name in ("ids", "stamps", "years", "topic_pointers", "topic_ids", "author_pointers",
-                 "author_ids"):  # fmt: skip
+    for name in ("ids", "stamps", "years", "series", "types", "topic_pointers", "topic_ids",
+                 "author_pointers", "author_ids"):  # fmt: skip
         assert getattr(updated, name).tolist() == getattr(fresh, name).tolist(), name
     assert updated.topic_ids[updated.topic_codes].tolist() == (
         fresh.topic_ids[fresh.topic_codes].tolist()
     )
     assert 10 not in updated.ids.tolist() and 45 in updated.ids.tolist()
+
+
+def test_filters():
+    c = catalogue()
+    everything = c.positions(np.array([3, 5, 8, 9, 12]), now=1000)
+
+    def kept(**filters):
+        return sorted(c.ids[c.filtered(everything, **filters)].tolist())
+
+    assert kept() == [3, 5, 8, 9, 12]
+    assert kept(topics=[7]) == [3, 5, 12]
+    assert kept(topics=[7, 8]) == [5]  # every topic
+    assert kept(topics=[99]) == []
+    assert kept(author=2) == [5, 8]
+    assert kept(author=2, topics=[8]) == [5]
+    assert kept(series=1) == [3, 5, 12]
+    assert kept(year=2021) == [5, 8]
+    assert kept(note_type=4) == []

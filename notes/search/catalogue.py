@@ -37,8 +37,10 @@ from functools import cached_property
 import numpy as np
 from django.db import connection
 
-#: Seconds after which a catalogue is read again even if no revision says so.
-MAX_AGE = 300
+#: Seconds after which a catalogue is read in full again even if no revision says
+#: so: the safety net for a status written without reindex(). A full read costs
+#: seconds at 100,000 notes, so not often.
+MAX_AGE = 3600
 
 _lock = threading.Lock()
 _cached: dict[str, "Catalogue"] = {}

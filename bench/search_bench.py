@@ -103,13 +103,29 @@ def sizes():
 
 def catalogue_read_ms():
     """A cold read of the in-memory catalogue (once per process and change)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(revision), 0) FROM notes_search")
-        (revision,) = cursor.fetchone()
+    revision = _revision()
     catalogue.clear()
     started = time.perf_counter()
     catalogue.get(revision)
     return (time.perf_counter() - started) * 1000
+
+
+def catalogue_update_ms(changed=1):
+    """Reindex ``changed`` published notes (their text is unchanged) and time
+    how long a current catalogue takes to take them in."""
+    from notes.search.index import reindex
+
+    catalogue.get(_revision())
+    reindex(Note.objects.published().order_by("?").values_list("pk", flat=True)[:changed])
+    started = time.perf_counter()
+    catalogue.get(_revision())
+    return (time.perf_counter() - started) * 1000
+
+
+def _revision():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(revision), 0) FROM notes_search")
+        return cursor.fetchone()[0]
 
 
 def chain_precision():
@@ -169,6 +185,8 @@ def main():
         print(f"index rebuild: {time.perf_counter() - started:.1f} s")
     print(f"index size: {sizes()}")
     print(f"catalogue read (cold): {catalogue_read_ms():.0f} ms")
+    print(f"catalogue update after reindexing 1 / 10 notes: {catalogue_update_ms(1):.0f} / "
+          f"{catalogue_update_ms(10):.0f} ms")  # fmt: skip
     if args.precision:
         print(f"trigram chains, candidates holding the term: {chain_precision()}")
     factory = RequestFactory()

@@ -17,7 +17,7 @@ change to a note, its sections, topics or bylines rewrites in the note's
 own transaction, as every step of the publishing workflow does, each write
 stamping a new ``revision``. Every search reads the highest revision in
 the same statement as its matches; a catalogue behind it reads the rows
-written since and merges them (0.1–0.2 s for 100,000 notes on the benchmark
+written since and merges them (about 0.1 s for 100,000 notes on the benchmark
 machine), and a full read (3 s there) happens once per process, after a
 deletion or a rollback, and every :data:`MAX_AGE` seconds. Rows are stamped again
 after their transaction commits (``index.write``), so that one committing

@@ -39,3 +39,16 @@ def author_user(db):
 @pytest.fixture
 def administrator(db):
     return UserFactory(username="admin", is_staff=True, roles=[ADMINISTRATORS])
+
+
+@pytest.fixture(autouse=True)
+def _search_caches():
+    """Each test starts without the per-process search caches: its database
+    is rolled back beneath them when it ends."""
+    from notes.search import catalogue, frequent
+
+    catalogue.clear()
+    frequent.forget()
+    yield
+    catalogue.clear()
+    frequent.forget()

@@ -4,9 +4,9 @@ A word found in most notes matches some 95,000 of 100,000: counting them and
 their topics, authors and years row by row in the database costs a few
 hundred milliseconds however the statement is written (docs/performance.md).
 Here the same facts sit in a few NumPy arrays per process (about 5 MB for
-100,000 notes), and the count, the three facets and the choice of the
-newest matches are array operations over the ids the index returns, a few
-milliseconds in all.
+100,000 notes, and 24 MB more of frequent-token bitsets), and the count,
+the three facets and the choice of the newest matches are array operations
+over the ids the index returns, a few milliseconds in all.
 
 The catalogue holds the notes whose status is published, as
 ``Note.objects.published()`` reads it; whether their time has come is
@@ -17,14 +17,23 @@ change to a note, its sections, topics or bylines rewrites in the note's
 own transaction, as every step of the publishing workflow does, each write
 stamping a new ``revision``. Every search reads the highest revision in
 the same statement as its matches; a catalogue behind it reads the rows
-written since and merges them (about 0.1 s for 100,000 notes on the benchmark
-machine), and a full read (3 s there) happens once per process, after a
-deletion or a rollback, and every :data:`MAX_AGE` seconds. Rows are stamped again
-after their transaction commits (``index.write``), so that one committing
-after a later-stamped one is not missed.
+written since and merges them (tens of milliseconds for 100,000 notes on the
+benchmark machine; a deleted note's row is emptied, not removed, so that it
+is read too). A full read (1–3 s there) happens once per process, after a
+rollback, for a new vocabulary of frequent tokens, and every :data:`MAX_AGE`
+seconds. Rows are stamped again after their transaction commits
+(``index.write``), so that one committing after a later-stamped one is not
+missed. A search inside a transaction that later rolls back would leave the
+notes it read here until the next full read; the site never searches inside
+a transaction that writes.
 
 Notes outside the catalogue (drafts, withdrawn, deleted) are never counted:
 matches are kept only if the catalogue holds them.
+
+The catalogue also keeps each note's bitset of frequent tokens
+(``frequent.py``), so that a query's commonest tokens are tested here, not
+in the index (``plan.py``). It uses them only if every row it holds was
+packed for the current vocabulary.
 """
 
 import json
@@ -36,6 +45,8 @@ from functools import cached_property
 
 import numpy as np
 from django.db import connection
+
+from notes.search import frequent
 
 #: Seconds after which a catalogue is read in full again even if no revision says
 #: so: the safety net for a status written without reindex(). A full read costs
@@ -105,6 +116,11 @@ class Catalogue:
     author_ids: np.ndarray
     topic_labels: dict[int, tuple[str, str]]  # id: (slug, name)
     author_labels: dict[int, tuple[str, str]]
+    #: The vocabulary of frequent tokens index rows are packed for.
+    vocabulary: frequent.Vocabulary | None = None
+    #: Each note's bitset of those tokens (one row of ``vocabulary.width``
+    #: bytes each), or None when not every note's was packed for it.
+    bits: np.ndarray | None = None
     _totals: dict = field(default_factory=dict, repr=False)  # counts over every note
 
     @classmethod
@@ -112,6 +128,7 @@ class Catalogue:
         """Every published note (the time is compared per query)."""
         from notes.models import Author, Topic
 
+        vocabulary = frequent.current()
         rows = sorted(_rows(), key=lambda row: row[0])
         topics, authors = _csr([r[3] for r in rows]), _csr([r[4] for r in rows])
         return cls(
@@ -126,20 +143,29 @@ class Catalogue:
             *authors,
             _labels(Topic, topics[2]),
             _labels(Author, authors[2]),
+            vocabulary,
+            _bits(rows, vocabulary),
         )
 
     def updated(self, revision):
         """This catalogue with the notes whose index rows were written since.
 
-        Notes that stopped being published leave it; a deleted note (no row
-        to read) stays until the next full read, harmless, as no search
-        matches it any more.
+        Notes that stopped being published leave it, and so do deleted ones
+        (their rows are emptied, not removed: ``index.delete``).
         """
         from notes.models import Author, Topic
 
         changed = _rows(since=self.revision)
         kept = np.flatnonzero(~np.isin(self.ids, [row[0] for row in changed]))
         rows = [row for row in changed if row[7]]
+        current = self.vocabulary.id if self.vocabulary else 0
+        if any((row[9] or 0) > current for row in rows):  # a rebuild chose another vocabulary
+            return Catalogue.read(revision)
+        bits = None
+        if self.bits is not None:
+            bits = _bits(rows, self.vocabulary)  # None if a row was packed for another
+        if bits is not None:
+            bits = np.concatenate([self.bits[kept], bits])
         ids = np.concatenate([self.ids[kept], np.array([r[0] for r in rows], dtype=np.int64)])
         order = np.argsort(ids, kind="stable")
         new_topics = [r[3] for r in rows]
@@ -168,6 +194,8 @@ class Catalogue:
             *authors,
             topic_labels,
             author_labels,
+            self.vocabulary,
+            None if bits is None else bits[order],
         )
 
     @cached_property
@@ -218,6 +246,27 @@ class Catalogue:
         if year is not None:
             keep &= self.years[positions] == year
         return positions[keep]
+
+    def holding(self, bits) -> np.ndarray:
+        """Which notes hold every frequent token of ``bits`` (their numbers in
+        the vocabulary), as a mask over positions."""
+        found = np.ones(len(self.ids), dtype=bool)
+        for bit in bits:
+            found &= (self.bits[:, bit >> 3] & (1 << (bit & 7))) != 0
+        return found
+
+    def among(self, note_ids) -> np.ndarray:
+        """A mask over positions of those of ``note_ids`` the catalogue holds."""
+        found = np.zeros(len(self.ids), dtype=bool)
+        found[self._find(note_ids)] = True
+        return found
+
+    def public(self, mask, *, now, within=None):
+        """Positions of the notes of ``mask`` public at ``now`` (and among ``within``)."""
+        mask = mask & (self.stamps <= now)
+        if within is not None:
+            mask &= self.among(within)
+        return np.flatnonzero(mask)
 
     def positions(self, note_ids, *, now, within=None):
         """Positions of those of ``note_ids`` (distinct) that are public at ``now``.
@@ -290,34 +339,48 @@ def _labels(model, ids):
     return {pk: (slug, name) for pk, slug, name in found}
 
 
+def _bits(rows, vocabulary):
+    """The bitsets of ``rows``, one row each, or None unless every one was
+    packed for ``vocabulary``."""
+    if vocabulary is None:
+        return None
+    width = vocabulary.width
+    if not all(row[9] == vocabulary.id and row[8] and len(row[8]) == width for row in rows):
+        return None
+    packed = b"".join(bytes(row[8]) for row in rows)
+    return np.frombuffer(packed, dtype=np.uint8).reshape(len(rows), width)
+
+
 def _flat(lists):
     return {i for ids in lists for i in ids}
 
 
 def _rows(since=None):
     """(note id, publication time in µs, year, topic ids, author ids, series id,
-    type id, published) of the published notes, or with ``since``, of every
-    note whose index row was written after that revision."""
+    type id, published, frequent-token bitset, its vocabulary) of the
+    published notes, or with ``since``, of every note whose index row was
+    written after that revision."""
     from notes.models import Note
 
     published = "n.status = %s AND n.published_at IS NOT NULL"
     sql = (
         "SELECT s.note_id, {stamp}, s.year, s.topic_ids, s.author_ids,"
-        f" COALESCE(n.series_id, -1), COALESCE(n.note_type_id, -1), {published}"
-        f" FROM notes_search s JOIN {Note._meta.db_table} n ON n.id = s.note_id"
+        f" COALESCE(n.series_id, -1), COALESCE(n.note_type_id, -1), {published},"
+        " s.frequent, s.vocabulary"
+        f" FROM notes_search s {{join}} {Note._meta.db_table} n ON n.id = s.note_id"
     )
     params = [Note.Status.PUBLISHED]
     if since is None:
-        sql += f" WHERE {published}"
+        sql = sql.replace("{join}", "JOIN") + f" WHERE {published}"
         params.append(Note.Status.PUBLISHED)
-    else:
-        sql += " WHERE s.revision > %s"
+    else:  # the rows of deleted notes (``index.delete``) too
+        sql = sql.replace("{join}", "LEFT JOIN") + " WHERE s.revision > %s"
         params.append(since)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             stamp = "CAST(EXTRACT(EPOCH FROM n.published_at) * 1000000 AS bigint)"
             cursor.execute(sql.format(stamp=stamp), params)
-            return [(*row[:7], bool(row[7])) for row in cursor.fetchall()]
+            return [(*row[:7], bool(row[7]), *row[8:]) for row in cursor.fetchall()]
         cursor.execute(sql.format(stamp="n.published_at"), params)
         return [
             (
@@ -329,8 +392,12 @@ def _rows(since=None):
                 series,
                 note_type,
                 bool(public),
+                bits,
+                vocabulary,
             )
-            for pk, at, year, topics, authors, series, note_type, public in cursor.fetchall()
+            for pk, at, year, topics, authors, series, note_type, public, bits, vocabulary in (
+                cursor.fetchall()
+            )
         ]
 
 
@@ -377,6 +444,18 @@ def _old(catalogue):
 
 def _fresh(catalogue, revision):
     return catalogue is not None and catalogue.revision == revision and not _old(catalogue)
+
+
+def latest_revision() -> int:
+    """The highest revision of the index rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(revision), 0) FROM notes_search")
+        return cursor.fetchone()[0]
+
+
+def cached() -> "Catalogue | None":
+    """The catalogue this process holds for the current database, as it is."""
+    return _cached.get(f"{connection.vendor}:{connection.settings_dict['NAME']}")
 
 
 def clear():

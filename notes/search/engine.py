@@ -2,10 +2,12 @@
 
 A search takes, whatever the number of matches:
 
-1. one statement for the ids of every indexed note that matches (the GIN
-   index on PostgreSQL, FTS5 on SQLite) and the highest index ``revision``;
-   the ids travel packed: eight bytes a note on PostgreSQL, one string on
-   SQLite;
+1. one statement for the highest index ``revision`` and the ids of every
+   indexed note matching each of the plan's lookups (the GIN index on
+   PostgreSQL, FTS5 on SQLite); the ids travel packed: eight bytes a note on
+   PostgreSQL, one string on SQLite. Frequent tokens are not looked up but
+   tested over the catalogue's bitsets (``plan.py``), so a word found in
+   most notes costs the index nothing;
 2. the reader's filters, the count, the year, topic and author facets and
    the choice of the newest matches, from the in-memory catalogue of
    published notes (``catalogue.py``), which keeps only notes that are
@@ -35,6 +37,9 @@ from django.utils.safestring import mark_safe
 
 from notes.models import Note
 from notes.search import catalogue
+from notes.search.plan import Plan
+from notes.search.plan import make as make_plan
+from notes.search.plan import whole as whole_plan
 from notes.search.query import ParsedQuery, fts5_query, text_checks, tsquery
 from notes.search.text import highlight
 
@@ -94,16 +99,16 @@ def _ids(value):
     return np.array(value.split(","), dtype=np.int64)
 
 
-def _statement(query: ParsedQuery, notes):
-    """SQL and params for (highest revision, matching ids, filtered ids or NULL)."""
+def _lookup(query: ParsedQuery):
+    """SQL and params of a subquery packing the ids of the notes matching
+    ``query`` (checked against the text where the index can over-match)."""
     if connection.vendor == "postgresql":
-        pack = "string_agg(int8send(CAST({} AS bigint)), '')"
+        pack = "string_agg(int8send(CAST(s.note_id AS bigint)), '')"
         match = "FROM notes_search s WHERE s.vector @@ %s::tsquery"
         params = [tsquery(query)]
         contains = "strpos(s.document, %s) {}"
-        matched = "s.note_id"
     else:
-        pack = "group_concat({})"
+        pack = "group_concat(notes_search_fts.rowid)"
         match = "FROM notes_search_fts WHERE notes_search_fts MATCH %s"
         if text_checks(query):
             match = (
@@ -112,27 +117,40 @@ def _statement(query: ParsedQuery, notes):
             )
         params = [fts5_query(query)]
         contains = "instr(s.document, %s) {}"
-        matched = "notes_search_fts.rowid"
     for needles, wanted in text_checks(query):
         test = contains.format("> 0" if wanted else "= 0")
         match += " AND (" + " OR ".join([test] * len(needles)) + ")"
         params += needles
-    filtered = "NULL"
+    return f"(SELECT {pack} {match})", params
+
+
+def _statement(plan: Plan, notes):
+    """SQL and params for (highest revision, filtered ids or NULL, the ids
+    matching each of the plan's lookups)."""
+    filtered, params = "NULL", []
     if notes is not None:
-        notes_sql, notes_params = notes.values("pk").order_by().query.sql_with_params()
-        filtered = f"(SELECT {pack.format('f.pk')} FROM ({notes_sql}) f)"
-        params += notes_params
-    sql = (
-        "SELECT (SELECT COALESCE(MAX(revision), 0) FROM notes_search),"
-        f" (SELECT {pack.format(matched)} {match}), {filtered}"
-    )
-    return sql, params
+        pack = (
+            "string_agg(int8send(CAST(f.pk AS bigint)), '')"
+            if connection.vendor == "postgresql"
+            else "group_concat(f.pk)"
+        )
+        notes_sql, params = notes.values("pk").order_by().query.sql_with_params()
+        filtered = f"(SELECT {pack} FROM ({notes_sql}) f)"
+    columns = ["(SELECT COALESCE(MAX(revision), 0) FROM notes_search)", filtered]
+    params = list(params)
+    for lookup in plan.lookups:
+        sql, lookup_params = _lookup(lookup)
+        columns.append(sql)
+        params += lookup_params
+    return "SELECT " + ", ".join(columns), params
 
 
-def _match(query, notes):
-    sql, params = _statement(query, notes)
+def _match(plan, notes):
+    """(highest revision, ids matching each lookup, ids the month filter
+    allows or None)."""
+    sql, params = _statement(plan, notes)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and plan.lookups:
             # The planner does not know that testing ``vector @@ query`` row by
             # row reads every TOASTed vector: for a word in most notes it picks
             # a sequential scan some 50 times slower than the bitmap scan of the
@@ -143,8 +161,8 @@ def _match(query, notes):
                 "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
             )
         cursor.execute(sql, params)
-        revision, matched, filtered = cursor.fetchone()
-    return int(revision), _ids(matched), None if notes is None else _ids(filtered)
+        revision, filtered, *found = cursor.fetchone()
+    return int(revision), [_ids(ids) for ids in found], None if notes is None else _ids(filtered)
 
 
 #: SQLite: what a query term is worth in each column (only where it occurs).
@@ -234,10 +252,19 @@ def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) ->
     notes = None
     if note_filter is not None and (note_filter.month or note_filter.errors):
         notes = note_filter.apply(Note.objects.published())
-    revision, matched, within = _match(query, notes)
+    # The plan needs the catalogue's vocabulary: a process's first search
+    # reads the catalogue before its match statement.
+    held = catalogue.cached() or catalogue.get(catalogue.latest_revision())
+    plan = make_plan(query, held.vocabulary if held.bits is not None else None)
+    revision, matched, within = _match(plan, notes)
     found = catalogue.get(revision)
+    if not plan.whole and (found.bits is None or found.vocabulary.id != plan.vocabulary):
+        # The catalogue was read again meanwhile, without those bitsets.
+        plan = whole_plan(query)
+        revision, matched, within = _match(plan, notes)
+        found = catalogue.get(revision)
     now = catalogue.microseconds(timezone.now())
-    positions = found.positions(matched, now=now, within=within)
+    positions = found.public(plan.mask(found, matched), now=now, within=within)
     if note_filter is not None:
         positions = found.filtered(
             positions,

@@ -23,6 +23,7 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
+from notes.search import frequent
 from notes.search.text import (
     TOKENIZER_VERSION,
     normalise,
@@ -60,11 +61,22 @@ class Source:
         ]
 
 
-def entry(source: Source, *, sequences: bool = False) -> dict:
+def token_set(source: Source) -> set[str]:
+    """Every index token of one note."""
+    found = set()
+    for _, _, texts in source.fields():
+        for text in texts:
+            found.update(runs_tokens(runs(normalise(text))))
+    return found
+
+
+def entry(source: Source, *, sequences: bool = False, vocabulary=None) -> dict:
     """The index row of one note, for either database.
 
-    ``sequences`` adds each column's tokens in order (FTS5 counts them for
-    bm25); PostgreSQL only needs the distinct tokens and the ``head``.
+    ``sequences`` adds each column's tokens in order (the FTS5 columns);
+    PostgreSQL only needs the distinct tokens and the ``head``. With a
+    ``vocabulary`` (``frequent.Vocabulary``), the row carries the bitset of
+    the frequent tokens it holds.
     """
     columns, head, every, lines, pos = {}, defaultdict(list), set(), [], 0
     for column, weight, texts in source.fields():
@@ -93,6 +105,8 @@ def entry(source: Source, *, sequences: bool = False) -> dict:
         "head": " ".join(f"'{token}':{','.join(p)}" for token, p in head.items()),
         "vector": " ".join(f"'{token}'" for token in list(every)[:MAX_DISTINCT_TOKENS]),
         "document": "\n".join(lines),
+        "frequent": vocabulary.pack(every) if vocabulary else None,
+        "vocabulary": vocabulary.id if vocabulary else None,
         **columns,
     }
 
@@ -122,7 +136,10 @@ def sources(note_ids) -> list[Source]:
     return list(found.values())
 
 
-_COLUMNS = "note_id, tokenizer_version, revision, published_at, year, topic_ids, author_ids"
+_COLUMNS = (
+    "note_id, tokenizer_version, revision, published_at, year, topic_ids, author_ids,"
+    " frequent, vocabulary"
+)
 
 _last_revision = 0
 
@@ -142,13 +159,27 @@ def _restamp(note_ids):
     the other order than they stamped their rows; the rows of the later
     commit would then carry a revision the catalogue has already passed.
     Stamping them again after the commit puts them above it.
+
+    A row packed for a vocabulary of frequent tokens that a rebuild replaced
+    while its transaction ran is written again (see ``frequent.py``).
     """
+    from notes.models import Note
+
+    marks = ", ".join(["%s"] * len(note_ids))
     with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(note_ids))
         cursor.execute(
             f"UPDATE notes_search SET revision = %s WHERE note_id IN ({marks})",
             [next_revision(), *note_ids],
         )
+        cursor.execute(
+            f"SELECT note_id FROM notes_search s WHERE note_id IN ({marks})"
+            f" AND COALESCE(vocabulary, 0) <> (SELECT COALESCE(MAX(id), 0) FROM {frequent.TABLE})"
+            f" AND EXISTS (SELECT 1 FROM {Note._meta.db_table} n WHERE n.id = s.note_id)",
+            note_ids,
+        )
+        outdated = [row[0] for row in cursor.fetchall()]
+    if outdated:
+        reindex(outdated)
 
 
 def _meta(e, revision):
@@ -158,7 +189,7 @@ def _meta(e, revision):
 def _write_postgresql(cursor, entries, revision):
     cursor.executemany(
         f"INSERT INTO notes_search ({_COLUMNS}, head, vector, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, %s)"
         " ON CONFLICT (note_id) DO UPDATE SET"
         + ", ".join(
             f" {c} = EXCLUDED.{c}"
@@ -169,6 +200,8 @@ def _write_postgresql(cursor, entries, revision):
                 *_meta(e, revision),
                 e["topic_ids"],
                 e["author_ids"],
+                e["frequent"],
+                e["vocabulary"],
                 e["head"],
                 e["vector"],
                 e["document"],
@@ -183,7 +216,7 @@ def _write_sqlite(cursor, entries, revision):
     cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", ids)
     cursor.executemany(
         f"INSERT OR REPLACE INTO notes_search ({_COLUMNS}, document)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
             (
                 e["note_id"],
@@ -193,6 +226,8 @@ def _write_sqlite(cursor, entries, revision):
                 e["year"],
                 json.dumps(e["topic_ids"]),
                 json.dumps(e["author_ids"]),
+                e["frequent"],
+                e["vocabulary"],
                 e["document"],
             )
             for e in entries
@@ -220,13 +255,32 @@ def write(entries, *, restamp=True):
 
 
 def delete(note_ids):
-    note_ids = [(pk,) for pk in note_ids]
+    """Empty the rows of deleted notes, leaving a stamped *tombstone*.
+
+    A catalogue brings itself up to date by reading the rows written since
+    its revision (``catalogue.py``): a row removed outright would not be
+    seen, and its note would stay counted. An emptied row matches nothing
+    and, having no note, takes its note out of every catalogue. A rebuild
+    clears tombstones.
+    """
+    note_ids = list(note_ids)
     if not note_ids:
         return
+    empty = "'{}'" if connection.vendor == "postgresql" else "'[]'"
+    vectors = ", head = '', vector = ''" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.executemany("DELETE FROM notes_search WHERE note_id = %s", note_ids)
+        cursor.executemany(
+            f"UPDATE notes_search SET revision = %s, document = '', topic_ids = {empty},"
+            f" author_ids = {empty}, published_at = NULL, year = NULL, frequent = NULL,"
+            f" vocabulary = NULL{vectors} WHERE note_id = %s",
+            [(next_revision(), pk) for pk in note_ids],
+        )
         if connection.vendor == "sqlite":
-            cursor.executemany("DELETE FROM notes_search_fts WHERE rowid = %s", note_ids)
+            cursor.executemany(
+                "DELETE FROM notes_search_fts WHERE rowid = %s", [(pk,) for pk in note_ids]
+            )
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(_restamp, note_ids))
 
 
 @transaction.atomic
@@ -235,14 +289,23 @@ def reindex(note_ids):
     note_ids = set(note_ids)
     found = sources(note_ids)
     sequences = connection.vendor != "postgresql"
-    write([entry(source, sequences=sequences) for source in found])
+    vocabulary = frequent.current() if found else None
+    write([entry(source, sequences=sequences, vocabulary=vocabulary) for source in found])
     delete(note_ids - {source.note_id for source in found})
 
 
-def stale_count() -> int:
-    """Index rows written by another tokenizer version."""
+def counts() -> dict[str, int]:
+    """Index rows of existing notes, of them those written by another
+    tokenizer version or packed for another vocabulary than the current one,
+    and tombstones (see :func:`delete`)."""
+    from notes.models import Note
+
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*) FROM notes_search WHERE tokenizer_version <> %s", [TOKENIZER_VERSION]
+            "SELECT COUNT(n.id), COUNT(n.id) FILTER (WHERE s.tokenizer_version <> %s),"
+            " COUNT(n.id) FILTER (WHERE COALESCE(s.vocabulary, 0) <> %s), COUNT(*) - COUNT(n.id)"
+            f" FROM notes_search s LEFT JOIN {Note._meta.db_table} n ON n.id = s.note_id",
+            [TOKENIZER_VERSION, frequent.current_id() or 0],
         )
-        return cursor.fetchone()[0]
+        indexed, stale, repack, tombstones = cursor.fetchone()
+    return {"indexed": indexed, "stale": stale, "repack": repack, "tombstones": tombstones}

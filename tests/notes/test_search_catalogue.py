@@ -3,6 +3,7 @@
 import numpy as np
 
 from notes.search.catalogue import Catalogue, _csr
+from notes.search.frequent import Vocabulary
 
 
 def catalogue():
@@ -78,14 +79,18 @@ def test_update_equals_reading_everything_again(monkeypatch):
     from notes.search import catalogue as module
 
     rng = np.random.default_rng(3)
+    vocabulary = Vocabulary(4, tuple("甲乙丙丁戊己庚辛壬癸"))  # two bytes a row
 
     def row(pk, published=True):
         topics = rng.choice([1, 2, 3, 50], size=rng.integers(0, 3), replace=False).tolist()
         authors = rng.choice([7, 8, 90], size=rng.integers(1, 3), replace=False).tolist()
+        held = vocabulary.pack(rng.choice(vocabulary.tokens, size=rng.integers(0, 10)).tolist())
         return (pk, int(rng.integers(0, 10**6)), int(rng.integers(2016, 2027)), topics, authors,
-                int(rng.integers(-1, 3)), int(rng.integers(-1, 2)), published)  # fmt: skip
+                int(rng.integers(-1, 3)), int(rng.integers(-1, 2)), published, held,
+                vocabulary.id)  # fmt: skip
 
     table = {pk: row(pk) for pk in range(1, 41)}
+    monkeypatch.setattr(module.frequent, "current", lambda: vocabulary)
     monkeypatch.setattr(module, "_labels", lambda model, ids: {})
     monkeypatch.setattr(module, "_rows", lambda since=None: list(table.values()))
     before = module.Catalogue.read(1)
@@ -97,7 +102,7 @@ def test_update_equals_reading_everything_again(monkeypatch):
     ])  # fmt: skip
     updated, fresh = before.updated(2), module.Catalogue.read(2)
     for name in ("ids", "stamps", "years", "series", "types", "topic_pointers",
-                 "author_pointers"):  # fmt: skip
+                 "author_pointers", "bits"):  # fmt: skip
         assert getattr(updated, name).tolist() == getattr(fresh, name).tolist(), name
     for kind in ("topic", "author"):  # the same ids per note; codes may differ
         for c in (updated, fresh):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from notes.models import Note
-from notes.search.index import stale_count
+from notes.search import frequent
+from notes.search.index import counts
 from notes.search.rebuild import rebuild
 from notes.search.text import TOKENIZER_VERSION
 
@@ -30,24 +31,30 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已为 {total} 篇文章重建索引（分词版本 {TOKENIZER_VERSION}），"
-                f"用时 {time.monotonic() - started:.1f} 秒。"
+                f"用时 {time.monotonic() - started:.1f} 秒。{self._frequent()}"
             )
         )
 
-    def _check(self):
-        from django.db import connection
+    def _frequent(self):
+        vocabulary = frequent.current()
+        if vocabulary is None:
+            return f"文章少于 {frequent.MIN_NOTES} 篇，没有常用词表：每个词都查索引。"
+        return f"常用词表：{len(vocabulary.tokens)} 个词，在内存中查找。"
 
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM notes_search")
-            indexed = cursor.fetchone()[0]
-        missing = Note.objects.count() - indexed
-        stale = stale_count()
-        if missing or stale:
+    def _check(self):
+        found = counts()
+        missing = Note.objects.count() - found["indexed"]
+        if missing or found["stale"] or found["repack"]:
             self.stdout.write(
                 self.style.WARNING(
-                    f"索引需要重建：{stale} 行由旧的分词版本写入，"
+                    f"索引需要重建：{found['stale']} 行由旧的分词版本写入，"
+                    f"{found['repack']} 行不是按当前的常用词表写入，"
                     f"{max(missing, 0)} 篇文章没有索引。请运行 manage.py rebuild_search_index。"
                 )
             )
         else:
-            self.stdout.write(self.style.SUCCESS(f"索引是最新的（分词版本 {TOKENIZER_VERSION}）。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"索引是最新的（分词版本 {TOKENIZER_VERSION}）。{self._frequent()}"
+                )
+            )

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 
 import django
+import numpy as np
 
 django.setup()
 
@@ -33,7 +34,7 @@ from django.test import RequestFactory  # noqa: E402
 
 from notes.listing import NoteFilter  # noqa: E402
 from notes.models import Note, Topic  # noqa: E402
-from notes.search import catalogue, engine  # noqa: E402
+from notes.search import catalogue, engine, frequent, plan  # noqa: E402
 from notes.search.query import fts5_query, parse, tsquery  # noqa: E402
 from notes.search.rebuild import rebuild  # noqa: E402
 
@@ -103,11 +104,34 @@ def sizes():
 
 def catalogue_read_ms():
     """A cold read of the in-memory catalogue (once per process and change)."""
-    revision = _revision()
+    revision = catalogue.latest_revision()
     catalogue.clear()
+    frequent.forget()
     started = time.perf_counter()
     catalogue.get(revision)
     return (time.perf_counter() - started) * 1000
+
+
+def catalogue_size():
+    found = catalogue.get(catalogue.latest_revision())
+    arrays = [value for value in vars(found).values() if isinstance(value, np.ndarray)]
+    size = sum(array.nbytes for array in arrays) / 2**20
+    if found.bits is None:
+        return f"{size:.0f} MB, no frequent tokens"
+    return (
+        f"{size:.0f} MB, of which frequent-token bitsets {found.bits.nbytes / 2**20:.0f} MB"
+        f" ({len(found.vocabulary.tokens)} tokens)"
+    )
+
+
+def answered_by(q):
+    """Where a query's tokens are looked up: memory, the index, or both."""
+    held = catalogue.get(catalogue.latest_revision())
+    query = parse(q)
+    chosen = plan.make(query, held.vocabulary if held.bits is not None else None)
+    if chosen.whole:
+        return "index"
+    return "memory + index" if chosen.lookups else "memory"
 
 
 def catalogue_update_ms(changed=1):
@@ -115,17 +139,11 @@ def catalogue_update_ms(changed=1):
     how long a current catalogue takes to take them in."""
     from notes.search.index import reindex
 
-    catalogue.get(_revision())
+    catalogue.get(catalogue.latest_revision())
     reindex(Note.objects.published().order_by("?").values_list("pk", flat=True)[:changed])
     started = time.perf_counter()
-    catalogue.get(_revision())
+    catalogue.get(catalogue.latest_revision())
     return (time.perf_counter() - started) * 1000
-
-
-def _revision():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(revision), 0) FROM notes_search")
-        return cursor.fetchone()[0]
 
 
 def chain_precision():
@@ -185,6 +203,7 @@ def main():
         print(f"index rebuild: {time.perf_counter() - started:.1f} s")
     print(f"index size: {sizes()}")
     print(f"catalogue read (cold): {catalogue_read_ms():.0f} ms")
+    print(f"catalogue in memory: {catalogue_size()}")
     print(f"catalogue update after reindexing 1 / 10 notes: {catalogue_update_ms(1):.0f} / "
           f"{catalogue_update_ms(10):.0f} ms")  # fmt: skip
     if args.precision:
@@ -192,7 +211,8 @@ def main():
     factory = RequestFactory()
     medians, scans = [], []
     print(
-        f"{'query':<24}{'filters':<34}{'results':>8}{'median ms':>11}{'max ms':>9}{'scan ms':>10}"
+        f"{'query':<24}{'filters':<34}{'tokens in':<16}{'results':>8}{'median ms':>11}"
+        f"{'max ms':>9}{'scan ms':>10}"
     )
     for q, params in QUERIES:
         page_work(factory, q, params)  # warm
@@ -210,7 +230,8 @@ def main():
             scans.append((time.perf_counter() - started) * 1000)
             scan = f"{scans[-1]:10.0f}"
         filters = " ".join(f"{k}={v}" for k, v in params.items())
-        print(f"{q:<24}{filters:<34}{results.total:>8}{median:11.1f}{max(times):9.1f}{scan}")
+        print(f"{q:<24}{filters:<34}{answered_by(q):<16}{results.total:>8}{median:11.1f}"
+              f"{max(times):9.1f}{scan}")  # fmt: skip
     print(f"\nsearch page (per-query medians): median {statistics.median(medians):.1f} ms, "
           f"p95 {percentile(medians, 0.95):.1f} ms, max {max(medians):.1f} ms")  # fmt: skip
     if scans:

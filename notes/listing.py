@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from notes.models import Author, Note, NoteType, Series, TaggedNote, Topic
 
@@ -130,10 +131,15 @@ class NoteFilter:
     def active(self):
         """The filters in force, each with the URL that removes it."""
         items = [
-            ActiveFilter(_("主题"), t.name, self._without("topic", t.slug)) for t in self.topics
+            ActiveFilter(pgettext("active filter", "主题"), t.name, self._without("topic", t.slug))
+            for t in self.topics
         ]
         if self.author:
-            items.append(ActiveFilter(_("作者"), self.author.name, self._without("author")))
+            items.append(
+                ActiveFilter(
+                    pgettext("active filter", "作者"), self.author.name, self._without("author")
+                )
+            )
         if self.series:
             items.append(ActiveFilter(_("栏目"), self.series.name, self._without("series")))
         if self.note_type:

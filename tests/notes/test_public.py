@@ -120,6 +120,14 @@ def test_note_list_filters_combine(client, library, query, expected):
     assert titles(response) == expected
 
 
+def test_active_filter_chips_speak_the_reader_s_language(client, library):
+    html = client.get("/notes/?topic=中美关系").content.decode()
+    assert "主题：中美关系" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/notes/?topic=中美关系").content.decode()
+    assert "Topic: 中美关系" in html and "：中美关系" not in html
+
+
 def test_active_filters_are_removable_one_by_one(client, library):
     response = client.get("/notes/?topic=中美关系&author=lin")
     active = response.context["filter"].active()

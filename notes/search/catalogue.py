@@ -371,11 +371,12 @@ def _rows(since=None):
     )
     params = [Note.Status.PUBLISHED]
     if since is None:
-        sql = sql.replace("{join}", "JOIN") + f" WHERE {published}"
+        join, where = "JOIN", f" WHERE {published}"
         params.append(Note.Status.PUBLISHED)
     else:  # the rows of deleted notes (``index.delete``) too
-        sql = sql.replace("{join}", "LEFT JOIN") + " WHERE s.revision > %s"
+        join, where = "LEFT JOIN", " WHERE s.revision > %s"
         params.append(since)
+    sql = sql.replace("{join}", join) + where
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             stamp = "CAST(EXTRACT(EPOCH FROM n.published_at) * 1000000 AS bigint)"
@@ -423,7 +424,7 @@ def get(revision) -> Catalogue:
     a deletion or a rollback), or a catalogue read more than ``MAX_AGE``
     seconds ago, means reading every row again.
     """
-    key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    key = _key()
     current = _cached.get(key)
     if _fresh(current, revision):
         return current
@@ -455,7 +456,12 @@ def latest_revision() -> int:
 
 def cached() -> "Catalogue | None":
     """The catalogue this process holds for the current database, as it is."""
-    return _cached.get(f"{connection.vendor}:{connection.settings_dict['NAME']}")
+    return _cached.get(_key())
+
+
+def _key():
+    """Catalogues are kept per database."""
+    return f"{connection.vendor}:{connection.settings_dict['NAME']}"
 
 
 def clear():

@@ -7,8 +7,9 @@ class NotesConfig(AppConfig):
     verbose_name = _("研究简报")
 
     def ready(self):
-        from notes import history
+        from notes import generation, history
         from notes.search import signals
 
         history.register_models()
         signals.connect()
+        generation.connect()

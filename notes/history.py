@@ -31,6 +31,7 @@ from notes.models import (
 )
 from notes.permissions import can_restore
 from notes.search import index as search_index
+from notes.signals import notes_changed
 
 #: Fields a restore leaves as they are now (the workflow's, not the content's).
 WORKFLOW_FIELDS = ("status", "published_at", "created_by_id", "created_at")
@@ -212,6 +213,7 @@ def restore_version(*, note, version, user):
     Note.objects.filter(pk=note.pk).update(updated_at=timezone.now(), **keep)
     note.refresh_from_db()
     search_index.reindex([note.pk])  # update() sends no signal
+    notes_changed.send(sender=Note, note_ids=[note.pk])
     when = timezone.localtime(version.revision.date_created)
     detail = _("恢复到 %(when)s 的版本") % {"when": when.strftime("%Y-%m-%d %H:%M")}
     save_revision(note, user=user, comment=detail)

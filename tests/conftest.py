@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,28 @@ def _search_caches():
     yield
     catalogue.clear()
     frequent.forget()
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's fixture, for code that runs once per transaction.
+
+    ``notes.aftercommit.on_commit_once`` adds a transaction's later changes to
+    the callback its first change registered. A test's transaction never
+    commits, so a callback registered before a capture block (by the test's
+    set-up) would never run and would swallow the changes made inside the
+    block: such callbacks are let go when a block starts.
+    """
+    from django.db import connection
+
+    from notes.aftercommit import _Once
+
+    @contextmanager
+    def capture(**kwargs):
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _Once):
+                callback.pending = False
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+
+    return capture

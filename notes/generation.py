@@ -1,0 +1,106 @@
+"""The public content generation: a number that changes whenever what the public sees may.
+
+Anything cached from public content (whole pages, search results) is cached
+under a key holding :func:`current`. The number lives in Django's cache
+(Redis in production), so every app server reads the same one:
+
+- a commit that changes a note, a section, a byline, a topic link, an author,
+  a topic, a series or a note type bumps it, once per transaction, after the
+  commit (:func:`changed`, connected to those models' signals and to
+  ``notes.signals.notes_changed``, which writes through ``QuerySet.update()``
+  send);
+- the next scheduled publication time is kept beside it: once that time has
+  come, the first reader bumps it, so a note scheduled for 10:00 is on every
+  cached page from 10:00 with no worker.
+
+The number is bumped with ``incr``, never rewritten: a page rendered from
+data read before a commit is stored under the old number, which nobody asks
+for again. A missing number (evicted, or Redis restarted) is started afresh
+at a random value, so old entries are never mistaken for new ones. When the
+cache cannot be reached, :func:`current` returns ``None`` and callers serve
+uncached.
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from notes.aftercommit import on_commit_once
+
+logger = logging.getLogger(__name__)
+
+KEY = "public:generation"
+NEXT_KEY = "public:next-publication:{}"
+#: ``None`` in the cache means "no scheduled note"; this stands for "not known".
+_UNKNOWN = object()
+
+
+def current() -> int | None:
+    """The generation now, or ``None`` if the cache cannot be reached."""
+    try:
+        generation = cache.get(KEY)
+        if generation is None:
+            cache.add(KEY, secrets.randbelow(2**62), timeout=None)
+            generation = cache.get(KEY)
+        upcoming = cache.get(NEXT_KEY.format(generation), _UNKNOWN)
+        if upcoming is _UNKNOWN:
+            upcoming = _next_publication()
+            cache.set(NEXT_KEY.format(generation), upcoming, timeout=None)
+        if upcoming is not None and upcoming <= timezone.now():
+            return bump()
+    except Exception:
+        logger.warning("The cache cannot be reached: serving without it.", exc_info=True)
+        return None
+    return generation
+
+
+def _next_publication():
+    from notes.models import Note
+
+    return (
+        Note.objects.filter(status=Note.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def bump() -> int | None:
+    """Move to a new generation now; returns it (``None`` if the cache failed)."""
+    try:
+        return cache.incr(KEY)
+    except ValueError:  # no number yet: the next reader starts one
+        return None
+    except Exception:
+        logger.warning("The cache cannot be reached: the generation was not bumped.", exc_info=True)
+        return None
+
+
+def changed():
+    """Public content may have changed: bump once, after the current transaction
+    commits (at once outside a transaction)."""
+    on_commit_once(_bump_after_commit)
+
+
+def _bump_after_commit(_items):
+    bump()
+
+
+def _on_change(sender, raw=False, **kwargs):
+    if not raw:
+        changed()
+
+
+def connect():
+    from django.db.models.signals import post_delete, post_save
+
+    from notes.models import Author, Authorship, Note, NoteType, Section, Series, TaggedNote, Topic
+    from notes.signals import notes_changed
+
+    uid = "notes.generation"
+    for model in (Note, Section, Authorship, TaggedNote, Author, Topic, Series, NoteType):
+        post_save.connect(_on_change, sender=model, dispatch_uid=uid)
+        post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
+    notes_changed.connect(_on_change, dispatch_uid=uid)

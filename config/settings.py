@@ -6,7 +6,7 @@ site refuses to start without a secret key; see ``config/env.py``.
 
 from pathlib import Path
 
-from config.env import env_bool, env_database, env_list, env_secret_key, env_str
+from config.env import env_bool, env_database, env_int, env_list, env_secret_key, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,13 +105,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Sign-in throttling: lock a username + address pair after repeated failures.
+# Sign-in throttling: 5 failures for one account from one client address lock that
+# pair (never the account for everyone) for 15 minutes from the fifth failure;
+# attempts during the lockout do not extend it. Attempts per client address,
+# whatever the account, are limited in throttling/limits.py.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "throttling.address.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 # Each language is named in itself, whatever the interface language.
@@ -155,8 +160,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 # Security. TLS often ends at a proxy, so redirect and proxy header are configurable.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the app that each append to X-Forwarded-For: the client's
+# address is read that many entries from the right (throttling/address.py).
+TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", default=1 if BEHIND_TLS_PROXY else 0)
 SECURE_HSTS_SECONDS = int(env_str("DJANGO_HSTS_SECONDS", default="0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 from notes.listing import NoteFilter
 from notes.search import engine
 from notes.search.query import MAX_QUERY_LENGTH, parse
+from throttling.limits import SEARCH, rate_limit
 
 
 def _page_number(value):
@@ -25,6 +26,7 @@ def _url_with(params, **changes):
 
 
 @require_GET
+@rate_limit(SEARCH, methods=("GET",))
 def search(request):
     raw = request.GET.get("q", "")
     query = parse(raw)

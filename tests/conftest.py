@@ -43,6 +43,14 @@ def administrator(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no rate-limit counts from earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _search_caches():
     """Each test starts without the per-process search caches: its database
     is rolled back beneath them when it ends."""

@@ -53,3 +53,37 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_ALLOWED_HOSTS="notes.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _setting(name, **env):
+    result = _manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print(settings.{name})",
+        DJANGO_DEBUG="1",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("env", "hops"),
+    [
+        ({}, "0"),
+        ({"DJANGO_BEHIND_TLS_PROXY": "1"}, "1"),
+        ({"DJANGO_BEHIND_TLS_PROXY": "1", "DJANGO_TRUSTED_PROXY_HOPS": "2"}, "2"),
+        ({"DJANGO_TRUSTED_PROXY_HOPS": "1"}, "1"),
+    ],
+)
+def test_trusted_proxy_hops(env, hops):
+    assert _setting("TRUSTED_PROXY_HOPS", **env) == hops
+
+
+def test_bad_proxy_hops_gives_one_line():
+    result = _manage("check", DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXY_HOPS="-1")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "research-notes: configuration error: DJANGO_TRUSTED_PROXY_HOPS='-1' "
+        "is not a whole number of at least 0."
+    ]

@@ -1,11 +1,15 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.forms import InvitationForm
 from accounts.invitations import send_invitation
 from accounts.models import User
+from accounts.roles import ROLES
 
 #: Only a superuser may grant these: they would let an administrator raise himself.
 SUPERUSER_ONLY_FIELDS = ["is_superuser", "user_permissions"]
@@ -17,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "is_active", "role_names"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
-    actions = ["resend_invitation"]
+    actions = ["resend_invitation", "deactivate"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -57,10 +61,35 @@ class UserAdmin(BaseUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and (obj.is_superuser or obj == request.user):
-            return request.user.is_superuser and obj != request.user
-        return super().has_delete_permission(request, obj)
+        """Only superusers delete, and never themselves; others deactivate."""
+        return request.user.is_superuser and obj != request.user
+
+    def get_deleted_objects(self, objs, request):
+        """A user whose actions are on record cannot be deleted: history outlives people."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            entries = LogEntry.objects.filter(user=user).count()
+            if entries:
+                protected.append(
+                    ngettext(
+                        "%(user)s 的 %(count)d 条后台操作记录（请停用这个账户）",
+                        "%(user)s 的 %(count)d 条后台操作记录（请停用这个账户）",
+                        entries,
+                    )
+                    % {"user": user, "count": entries}
+                )
+        return deleted, counts, perms_needed, protected
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -87,6 +116,35 @@ class UserAdmin(BaseUserAdmin):
             else:
                 self._invite(request, user)
 
+    @admin.action(description=gettext_lazy("停用所选用户"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        """Accounts are deactivated, not deleted: their history stays attributed."""
+        count = 0
+        for user in queryset.filter(is_active=True):
+            if user != request.user and self.has_change_permission(request, user):
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+                self.log_change(request, user, _("停用账户"))
+                count += 1
+        messages.success(request, _("已停用 %(count)d 个账户。") % {"count": count})
+
     @admin.display(description=gettext_lazy("角色"))
     def role_names(self, obj):
         return "、".join(group.name for group in obj.groups.all())
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Only superusers change what a role may do."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,6 +1,9 @@
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +39,14 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return self.groups.filter(name=role).exists()
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="accounts.keep_history")
+def keep_history(sender, instance, **kwargs):
+    """Refuse to delete a user whose admin log entries would go with him (deactivate him)."""
+    entries = LogEntry.objects.filter(user=instance)
+    if entries.exists():
+        raise models.ProtectedError(
+            _("%(user)s 有后台操作记录，不能删除；请停用这个账户。") % {"user": instance},
+            set(entries[:10]),
+        )

@@ -1,5 +1,8 @@
 """The three roles, as groups with permissions.
 
+Only superusers change what a group may do; administrators put people in
+and out of these three groups.
+
 The data migrations call :func:`sync_roles` so that a fresh database has the
 groups; a later change to a role is a new migration calling it again.
 """
@@ -33,9 +36,11 @@ ROLES = {
         *_all("notes", "note", "section", "authorship", "author", "series", "notetype", "topic"),
         "notes.publish_note",
     ],
+    # Administrators manage accounts and give them roles, but only see the roles:
+    # changing a group's permissions would let them raise themselves.
     ADMINISTRATORS: [
         *_all("accounts", "user"),
-        *_all("auth", "group"),
+        "auth.view_group",
         "auth.view_permission",
     ],
 }

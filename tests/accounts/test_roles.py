@@ -25,7 +25,9 @@ def test_the_three_roles_exist():
         (EDITORS, "notes.change_topic", True),
         (EDITORS, "accounts.change_user", False),
         (ADMINISTRATORS, "accounts.add_user", True),
-        (ADMINISTRATORS, "auth.change_group", True),
+        (ADMINISTRATORS, "auth.view_group", True),
+        (ADMINISTRATORS, "auth.change_group", False),
+        (ADMINISTRATORS, "auth.add_group", False),
         (ADMINISTRATORS, "notes.publish_note", False),
     ],
 )

@@ -6,14 +6,14 @@ from adminsortable2.admin import (
 )
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from notes.admin_views import NoteAdminViews
 from notes.admin_workflow import NoteWorkflowAdmin, state_label
 from notes.forms import NoteAdminForm
-from notes.models import Author, Authorship, Note, NoteType, Section, Series, Topic
+from notes.models import Author, Authorship, Note, NoteType, Section, Series, TaggedNote, Topic
 from notes.permissions import can_edit, is_editor
 
 #: Rows being moved are parked this far up first, so a swap never trips the
@@ -118,9 +118,11 @@ class TopicListFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        return (
-            Topic.objects.filter(tagged_notes__isnull=False).distinct().values_list("slug", "name")
-        )
+        """Topics of the notes this user's list can show, and no others."""
+        notes = model_admin.get_queryset(request).values("pk")
+        return Topic.objects.filter(
+            Exists(TaggedNote.objects.filter(tag=OuterRef("pk"), content_object__in=notes))
+        ).values_list("slug", "name")
 
     def queryset(self, request, queryset):
         if self.value():
@@ -234,7 +236,14 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_note_count=Count("tagged_notes"))
+        """Editors see every topic; authors only those of notes they can read."""
+        queryset = super().get_queryset(request)
+        if is_editor(request.user):
+            return queryset.annotate(_note_count=Count("tagged_notes"))
+        readable = Q(tagged_notes__content_object__in=Note.objects.visible_to(request.user))
+        return queryset.annotate(_note_count=Count("tagged_notes", filter=readable)).filter(
+            _note_count__gt=0
+        )
 
     @admin.display(description=_("文章数"), ordering="_note_count")
     def note_count(self, obj):

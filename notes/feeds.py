@@ -1,9 +1,15 @@
-"""Atom and RSS feeds: the latest notes, and those of one topic, author or series."""
+"""Atom and RSS feeds: the latest notes, and those of one topic, author or series.
+
+Summaries are plain text. Atom says so (``type="text"``); RSS readers take a
+description for HTML, so there each paragraph is escaped once and put in
+``<p>``: markup typed into a summary is shown, never rendered.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from notes.models import Author, Note, Series, Topic
@@ -11,8 +17,17 @@ from notes.models import Author, Note, Series, Topic
 FEED_SIZE = 20
 
 
+class TextSummaryAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text, not HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestNotesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtom1Feed
 
     def title(self, obj=None):
         return settings.SITE_NAME
@@ -53,10 +68,13 @@ class LatestNotesFeed(Feed):
 class LatestNotesRssFeed(LatestNotesFeed):
     feed_type = Rss201rev2Feed
 
+    def item_description(self, item):
+        return format_html_join("", "<p>{}</p>", ((p,) for p in item.summary_paragraphs))
+
 
 class TopicFeed(LatestNotesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.public(), slug=slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME} · {obj.name}"
@@ -70,7 +88,7 @@ class TopicFeed(LatestNotesFeed):
 
 class AuthorFeed(TopicFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.public(), slug=slug)
 
     def notes(self, obj):
         return Note.objects.published().filter(authorships__author=obj)
@@ -78,7 +96,7 @@ class AuthorFeed(TopicFeed):
 
 class SeriesFeed(TopicFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Series, slug=slug)
+        return get_object_or_404(Series.objects.public(), slug=slug)
 
     def notes(self, obj):
         return Note.objects.published().filter(series=obj)

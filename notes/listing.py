@@ -68,19 +68,19 @@ class NoteFilter:
             result.errors.append(_("主题参数无效。"))
             return result
         if slugs:
-            found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
+            found = {t.slug: t for t in Topic.objects.public().filter(slug__in=slugs)}
             result.topics = [found[s] for s in slugs if s in found]
             result.errors += [
                 _("没有名为“%(slug)s”的主题。") % {"slug": s} for s in slugs if s not in found
             ]
-        for attr, model, key, message in (
-            ("author", Author, "author", _("没有网址名为“%(slug)s”的作者。")),
-            ("series", Series, "series", _("没有网址名为“%(slug)s”的栏目。")),
-            ("note_type", NoteType, "type", _("没有网址名为“%(slug)s”的文章类型。")),
+        for attr, choices, key, message in (
+            ("author", Author.objects.public(), "author", _("没有网址名为“%(slug)s”的作者。")),
+            ("series", Series.objects.public(), "series", _("没有网址名为“%(slug)s”的栏目。")),
+            ("note_type", NoteType.objects.all(), "type", _("没有网址名为“%(slug)s”的文章类型。")),
         ):
             slug = data[key]
             if slug:
-                obj = model.objects.filter(slug=slug).first()
+                obj = choices.filter(slug=slug).first()
                 if obj is None:
                     result.errors.append(message % {"slug": slug})
                 setattr(result, attr, obj)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,10 +16,34 @@ def unicode_slug(text: str, *, max_length: int = 100, fallback: str = "item") ->
     return slugify(text, allow_unicode=True)[:max_length].strip("-") or fallback
 
 
+class PublicQuerySet(models.QuerySet):
+    """For series, authors and topics: the public sees one only through a published note."""
+
+    def public(self):
+        return self.filter(Exists(self.published_notes_of(OuterRef("pk"))))
+
+
+class SeriesQuerySet(PublicQuerySet):
+    def published_notes_of(self, series):
+        return Note.objects.published().filter(series=series)
+
+
+class AuthorQuerySet(PublicQuerySet):
+    def published_notes_of(self, author):
+        return Note.objects.published().filter(authorships__author=author)
+
+
+class TopicQuerySet(PublicQuerySet):
+    def published_notes_of(self, topic):
+        return Note.objects.published().filter(tagged_items__tag=topic)
+
+
 class Series(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     slug = models.SlugField(_("网址名"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("简介"), blank=True)
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +90,8 @@ class Author(models.Model):
         help_text=_("关联后，该作者登录即可编辑自己的文章。"),
     )
 
+    objects = AuthorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("作者")
@@ -80,6 +106,8 @@ class Author(models.Model):
 
 class Topic(TagBase):
     """A tag whose slug keeps Chinese characters; matched case-insensitively (settings)."""
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -105,7 +105,7 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.public(), slug=slug)
     notes = Note.objects.published().filter(tags=topic)
     return _listing(request, "notes/topic_detail.html", {"nav": "topics", "topic": topic}, notes)
 
@@ -122,7 +122,7 @@ def author_list(request):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.public(), slug=slug)
     notes = Note.objects.published().filter(authorships__author=author)
     return _listing(
         request, "notes/author_detail.html", {"nav": "authors", "author": author}, notes
@@ -130,7 +130,7 @@ def author_detail(request, slug):
 
 
 def series_detail(request, slug):
-    series = get_object_or_404(Series, slug=slug)
+    series = get_object_or_404(Series.objects.public(), slug=slug)
     notes = Note.objects.published().filter(series=series)
     return _listing(request, "notes/series_detail.html", {"nav": "notes", "series": series}, notes)
 

@@ -113,6 +113,21 @@ class SectionInline(NoteChildInline, SortableStackedInline):
         return formset
 
 
+class StatusListFilter(admin.SimpleListFilter):
+    """The note's status; deleted notes are listed only when asked for."""
+
+    title = _("状态")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Note.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status=Note.Status.DELETED)
+
+
 class TopicListFilter(admin.SimpleListFilter):
     title = _("主题")
     parameter_name = "topic"
@@ -135,7 +150,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     form = NoteAdminForm
     change_form_template = "admin/notes/note/change_form.html"
     list_display = ["title", "series", "note_type", "state", "published_at", "author_names"]
-    list_filter = ["status", "series", "note_type", TopicListFilter, "authors", "language"]
+    list_filter = [StatusListFilter, "series", "note_type", TopicListFilter, "authors", "language"]
     list_select_related = ["series", "note_type"]
     search_fields = ["title", "summary", "authors__name"]
     date_hierarchy = "published_at"

@@ -24,6 +24,7 @@ BUTTONS = {
     "_schedule": gettext_lazy("定时发布"),
     "_withdraw": gettext_lazy("撤回"),
     "_back_to_draft": gettext_lazy("退回草稿"),
+    "_recover": gettext_lazy("恢复为草稿"),
 }
 
 DONE = {
@@ -32,6 +33,7 @@ DONE = {
     "_schedule": gettext_lazy("已定时发布：%(at)s。"),
     "_withdraw": gettext_lazy("已撤回，读者不再能看到这篇文章。"),
     "_back_to_draft": gettext_lazy("已退回草稿。"),
+    "_recover": gettext_lazy("已恢复为草稿；它的历史版本和操作记录都在。"),
 }
 
 
@@ -48,6 +50,8 @@ def available_buttons(user, note):
         return ["_submit_review"]
     if not can_edit(user, note):
         return []
+    if note.status == Status.DELETED:
+        return ["_recover"] if is_editor(user) else []
     names = []
     if note.status == Status.DRAFT:
         names.append("_submit_review")
@@ -74,11 +78,14 @@ def run_step(name, *, note, user):
         publishing.withdraw(note=note, user=user)
     elif name == "_back_to_draft":
         publishing.back_to_draft(note=note, user=user)
+    elif name == "_recover":
+        publishing.recover(note=note, user=user)
     return str(DONE[name])
 
 
 class NoteWorkflowAdmin:
     actions = ["publish_selected", "withdraw_selected"]
+    delete_confirmation_template = "admin/notes/note/delete_confirmation.html"
 
     # Permissions per object.
 
@@ -94,7 +101,7 @@ class NoteWorkflowAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
-            obj is None or is_editor(request.user)
+            obj is None or (is_editor(request.user) and obj.status != Status.DELETED)
         )
 
     def has_publish_permission(self, request):
@@ -193,6 +200,24 @@ class NoteWorkflowAdmin:
         else:
             messages.success(request, message)
         return HttpResponseRedirect(reverse("admin:notes_note_change", args=[obj.pk]))
+
+    # Deleting moves a note to the deleted notes; nothing is erased.
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        """Only the note itself changes state: its sections, versions and record stay."""
+        return [str(obj) for obj in objs], {Note._meta.verbose_name: len(objs)}, set(), []
+
+    def delete_model(self, request, obj):
+        publishing.delete(note=obj, user=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.info(request, _("可在状态为「已删除」的文章中找到它，并恢复为草稿。"))
+        return super().response_delete(request, obj_display, obj_id)
 
     # Bulk actions: the same checks, one note at a time, each under its own lock.
 

@@ -185,6 +185,7 @@ class Note(models.Model):
         REVIEW = "review", _("待审")
         PUBLISHED = "published", _("已发布")
         WITHDRAWN = "withdrawn", _("已撤回")
+        DELETED = "deleted", _("已删除")
 
     class Language(models.TextChoices):
         CHINESE = "zh-hans", _("简体中文")
@@ -444,12 +445,14 @@ class NoteEvent(models.Model):
         WITHDRAWN = "withdrawn", _("撤回")
         BACK_TO_DRAFT = "draft", _("退回草稿")
         RESTORED = "restored", _("恢复历史版本")
+        DELETED = "deleted", _("删除")
+        RECOVERED = "recovered", _("从已删除中恢复")
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a user with a record is deactivated, never deleted
         null=True,
         related_name="+",
     )

@@ -1,5 +1,9 @@
 """The editorial workflow: draft → in review → published (now or scheduled) → withdrawn.
 
+Deleting a note is a step too: a deleted note leaves the site and search like
+a withdrawn one, keeps its versions and audit entries, and comes back as a
+draft when an editor recovers it.
+
 Every function locks the note's row, checks who is asking, the note's state
 and what publication needs, then changes the state, bumps the version
 counter, stores a version in the history and writes an audit entry. A refusal
@@ -76,6 +80,11 @@ def _require_editor(user):
         raise PermissionDenied
 
 
+def _refuse_deleted(note):
+    if note.status == Status.DELETED:
+        raise WorkflowError(_("这篇文章已删除，请先恢复为草稿。"))
+
+
 def _require_complete(note):
     missing = missing_for_publication(note)
     if missing:
@@ -113,6 +122,7 @@ def publish(*, note, user, at=None):
     """Publish now. A time already past in ``at`` is kept as a back-dated publication time."""
     _require_editor(user)
     note = _lock(note)
+    _refuse_deleted(note)
     if note.is_published:
         raise WorkflowError(_("这篇文章已经发布。"))
     _require_complete(note)
@@ -133,6 +143,7 @@ def schedule(*, note, user, at):
     _require_editor(user)
     validate_schedule_time(at)
     note = _lock(note)
+    _refuse_deleted(note)
     if note.is_published:
         raise WorkflowError(_("已上线的文章不能改为定时发布，请先撤回。"))
     _require_complete(note)
@@ -160,9 +171,30 @@ def withdraw(*, note, user):
 def back_to_draft(*, note, user):
     _require_editor(user)
     note = _lock(note)
+    _refuse_deleted(note)
     if note.status == Status.DRAFT:
         raise WorkflowError(_("这篇文章已经是草稿。"))
     return _transition(note, user=user, action=NoteEvent.Action.BACK_TO_DRAFT, status=Status.DRAFT)
+
+
+@transaction.atomic
+def delete(*, note, user):
+    """Take a note off the site and out of search, keeping it, its versions and its record."""
+    _require_editor(user)
+    note = _lock(note)
+    if note.status == Status.DELETED:
+        raise WorkflowError(_("这篇文章已经删除。"))
+    return _transition(note, user=user, action=NoteEvent.Action.DELETED, status=Status.DELETED)
+
+
+@transaction.atomic
+def recover(*, note, user):
+    """Bring a deleted note back as a draft; publishing it again is a step of its own."""
+    _require_editor(user)
+    note = _lock(note)
+    if note.status != Status.DELETED:
+        raise WorkflowError(_("只有已删除的文章可以恢复。"))
+    return _transition(note, user=user, action=NoteEvent.Action.RECOVERED, status=Status.DRAFT)
 
 
 def record_creation(*, note, user):

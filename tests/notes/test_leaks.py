@@ -24,6 +24,7 @@ STATES = {
     "review": {"status": Note.Status.REVIEW, "published_at": DAYS_AGO},
     "scheduled": {"status": Note.Status.PUBLISHED, "published_at": SOON},
     "withdrawn": {"status": Note.Status.WITHDRAWN, "published_at": DAYS_AGO},
+    "deleted": {"status": Note.Status.DELETED, "published_at": DAYS_AGO},
 }  # fmt: skip
 
 PUBLIC_URLS = [

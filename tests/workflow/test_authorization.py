@@ -24,14 +24,21 @@ from tests.workflow.formdata import note_form_data
 
 pytestmark = pytest.mark.django_db
 
-ALL = {"draft", "review", "scheduled", "published", "withdrawn"}
+ALL = {"draft", "review", "scheduled", "published", "withdrawn", "deleted"}
 STATES = sorted(ALL)
 ROLES = ["anonymous", "inactive_staff", "owner", "other_author", "editor", "administrator"]
 
 #: What each signed-in role may do to a note, by state. Anything not listed: nothing.
 ABILITIES = {
     "owner": {"view": ALL, "edit": {"draft", "review"}},
-    "editor": {"view": ALL, "edit": ALL, "publish": ALL},
+    "editor": {
+        "view": ALL,
+        "edit": ALL,
+        "publish": ALL,
+        # Deleted notes are not deleted again, nor listed (so not selectable) by default.
+        "delete": ALL - {"deleted"},
+        "bulk": ALL - {"deleted"},
+    },
 }
 
 #: url name -> (method, ability needed, states in which the step applies; None = always).
@@ -43,12 +50,14 @@ NOTE_URLS = {
     "history": ("GET", "view", None),
     "diff": ("GET", "view", None),
     "restore": ("POST", "edit", None),
-    "delete_page": ("GET", "publish", None),
+    "delete_page": ("GET", "delete", None),
+    "delete_confirm": ("POST", "delete", None),
+    "recover_button": ("POST", "publish", {"deleted"}),
     "submit_button": ("POST", "edit", {"draft"}),
     "publish_button": ("POST", "publish", {"draft", "review", "scheduled", "withdrawn"}),
     "withdraw_button": ("POST", "publish", {"scheduled", "published"}),
-    "publish_action": ("POST", "publish", {"draft", "review", "scheduled", "withdrawn"}),
-    "withdraw_action": ("POST", "publish", {"scheduled", "published"}),
+    "publish_action": ("POST", "bulk", {"draft", "review", "scheduled", "withdrawn"}),
+    "withdraw_action": ("POST", "bulk", {"scheduled", "published"}),
     "public_page": ("GET", None, None),
 }
 
@@ -92,6 +101,7 @@ def make_note(state, owner):
         "scheduled": ("published", now + timezone.timedelta(days=2)),
         "published": ("published", now - timezone.timedelta(days=2)),
         "withdrawn": ("withdrawn", now - timezone.timedelta(days=2)),
+        "deleted": ("deleted", now - timezone.timedelta(days=2)),
     }[state]
     note = complete_note(status=status, published_at=published_at, created_by=owner)
     save_revision(note, user=owner, comment="初稿")
@@ -124,6 +134,12 @@ def request_for(url, note):
             lambda: {},
         ),
         "delete_page": ("GET", reverse("admin:notes_note_delete", args=[note.pk]), None),
+        "delete_confirm": (
+            "POST",
+            reverse("admin:notes_note_delete", args=[note.pk]),
+            lambda: {"post": "yes"},
+        ),
+        "recover_button": ("POST", change, lambda: form(_recover="1")),
         "submit_button": ("POST", change, lambda: form(_submit_review="1")),
         "publish_button": ("POST", change, lambda: form(_publish="1")),
         "withdraw_button": ("POST", change, lambda: form(_withdraw="1")),

@@ -3,9 +3,13 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import twofactor
 from accounts.forms import InvitationForm
 from accounts.invitations import send_invitation
 from accounts.models import User
@@ -18,10 +22,18 @@ SUPERUSER_ONLY_FIELDS = ["is_superuser", "user_permissions"]
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = InvitationForm
-    list_display = ["username", "display_name", "email", "is_staff", "is_active", "role_names"]
+    list_display = [
+        "username",
+        "display_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "role_names",
+        "two_factor",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
-    actions = ["resend_invitation", "deactivate"]
+    actions = ["resend_invitation", "deactivate", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -48,7 +60,13 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(_two_factor=Exists(authenticator))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -128,11 +146,31 @@ class UserAdmin(BaseUserAdmin):
                 count += 1
         messages.success(request, _("已停用 %(count)d 个账户。") % {"count": count})
 
+    @admin.action(description=gettext_lazy("重置两步验证（手机丢失时）"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        """The user signs in with the password alone, and must set up a new authenticator
+        if his role requires one."""
+        count = 0
+        for user in queryset:
+            if user != request.user and self.has_change_permission(request, user):
+                twofactor.remove(user)
+                self.log_change(request, user, _("重置两步验证"))
+                count += 1
+        messages.success(request, _("已为 %(count)d 个账户重置两步验证。") % {"count": count})
+
+    @admin.display(description=gettext_lazy("两步验证"), boolean=True, ordering="_two_factor")
+    def two_factor(self, obj):
+        return obj._two_factor
+
     @admin.display(description=gettext_lazy("角色"))
     def role_names(self, obj):
         return "、".join(group.name for group in obj.groups.all())
 
 
+# Devices are managed from the users' own pages and the reset action above;
+# django-otp's own pages would show secret keys.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.unregister(Group)
 
 

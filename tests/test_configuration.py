@@ -87,3 +87,23 @@ def test_bad_proxy_hops_gives_one_line():
         "research-notes: configuration error: DJANGO_TRUSTED_PROXY_HOPS='-1' "
         "is not a whole number of at least 0."
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "required"),
+    [
+        ({"DJANGO_DEBUG": "0"}, "True"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_REQUIRE_2FA_FOR_ADMINS": "0"}, "False"),
+        ({"DJANGO_DEBUG": "1"}, "False"),
+    ],
+)
+def test_two_step_sign_in_is_required_of_administrators_in_production(env, required):
+    secret = {"DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x" * 40}
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.REQUIRE_2FA_FOR_ADMINS)",
+        **secret,
+        **env,
+    )
+    assert result.stdout.strip().splitlines()[-1] == required, result.stderr

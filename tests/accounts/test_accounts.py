@@ -59,10 +59,20 @@ def test_wrong_password_says_so(client, person):
     assert "不正确" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
+def test_the_admin_signs_in_through_the_site(client, person):
+    response = client.get(ADMIN_LOGIN, {"next": "/admin/notes/note/"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=/admin/notes/note/"
+    assert client.post(ADMIN_LOGIN, {"username": "liwei", "password": PASSWORD}).status_code == 302
+    assert SESSION_KEY not in client.session  # nothing is signed in at the old address
+    response = client.get(ADMIN_LOGIN, {"next": "https://elsewhere.example/"})
+    assert response["Location"] == f"{LOGIN}?next=/admin/"
+
+
 def test_five_failures_lock_out_even_the_right_password_until_cool_off(
-    client, person, time_machine, url
+    client, person, time_machine
 ):
+    url = LOGIN
     time_machine.move_to(timezone.now(), tick=False)
     for _ in range(5):
         sign_in(client, "liwei", "wrong password here", url)

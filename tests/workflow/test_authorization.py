@@ -14,6 +14,7 @@ import pytest
 from django.contrib.messages import constants
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import ADMINISTRATORS, AUTHORS, EDITORS
 from notes.history import save_revision, versions_of
@@ -198,28 +199,51 @@ def test_note_urls(client, url, role, state):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+#: Staff roles that have passed (or need not pass) the second sign-in step.
+STAFF = {"owner", "other_author", "editor", "administrator"}
+#: Two more roles for pages not about one note: an administrator who must set up
+#: two-step sign-in and has not, and an editor who has an authenticator but whose
+#: session has not passed the code step.
+SITE_ROLES = [*ROLES, "must_enrol", "unverified"]
+HALF_WAY = {"must_enrol", "unverified"}
+
 #: Pages not about one note: url name -> roles that may open it.
 SITE_URLS = {
-    "admin:index": {"owner", "other_author", "editor", "administrator"},
+    "admin:index": STAFF,
     "admin:notes_note_changelist": {"owner", "other_author", "editor"},
     "admin:notes_note_add": {"owner", "other_author", "editor"},
+    "admin:notes_topic_changelist": {"owner", "other_author", "editor"},
     "admin:accounts_user_changelist": {"administrator"},
     "admin:accounts_user_add": {"administrator"},
     "admin:auth_group_changelist": {"administrator"},
-    "accounts:password_change": {"owner", "other_author", "editor", "administrator"},
+    "admin:auth_group_add": set(),  # superusers only
+    "accounts:password_change": STAFF | HALF_WAY,
+    "accounts:two_factor": STAFF | HALF_WAY,
+    "accounts:two_factor_setup": STAFF | {"must_enrol"},  # a new phone needs the old one
 }
-SITE_CASES = [(url, role) for url in SITE_URLS for role in ROLES]
+SITE_CASES = [(url, role) for url in SITE_URLS for role in SITE_ROLES]
+
+
+def make_site_user(role, settings):
+    if role == "must_enrol":
+        settings.REQUIRE_2FA_FOR_ADMINS = True
+        return make_user("administrator")
+    if role == "unverified":
+        user = make_user("editor")
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        return user
+    return make_user(role if role != "owner" else "other_author")
 
 
 @pytest.mark.parametrize(("url", "role"), SITE_CASES, ids=[f"{u}-{r}" for u, r in SITE_CASES])
-def test_site_urls(client, url, role):
-    user = make_user(role if role != "owner" else "other_author")
+def test_site_urls(client, settings, url, role):
+    user = make_site_user(role, settings)
     if user is not None:
         client.force_login(user)
     response = client.get(reverse(url))
     if role in SITE_URLS[url]:
         assert response.status_code == 200
-    elif role in ("anonymous", "inactive_staff"):
+    elif role in ("anonymous", "inactive_staff") or (role in HALF_WAY and url.startswith("admin:")):
         assert response.status_code == 302 and "login" in response["Location"]
     else:
         assert response.status_code == 403

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from notes.importing.errors import BriefError
 from notes.importing.parser import ParsedBrief, ParsedSection, parse_text
-from notes.importing.readers import EXTENSIONS, read_bytes, read_path
+from notes.importing.readers import EXTENSIONS, Extracted, extract, read_path
 
 __all__ = [
     "EXTENSIONS",
@@ -21,12 +21,16 @@ __all__ = [
 ]
 
 
+def _parse(extracted: Extracted, known_types) -> tuple[str, ParsedBrief]:
+    brief = parse_text(extracted.text, known_types=known_types, furniture=extracted.furniture)
+    brief.warnings[:0] = extracted.warnings
+    return extracted.text, brief
+
+
 def load_brief(name: str, data: bytes, *, known_types=()) -> tuple[str, ParsedBrief]:
     """``(source text, parsed brief)`` of the file ``name`` whose content is ``data``."""
-    text = read_bytes(name, data)
-    return text, parse_text(text, known_types=known_types)
+    return _parse(extract(name, data), known_types)
 
 
 def load_path(path, *, known_types=()) -> tuple[str, ParsedBrief]:
-    text = read_path(Path(path))
-    return text, parse_text(text, known_types=known_types)
+    return _parse(read_path(Path(path)), known_types)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notes.importing.bylines import AuthorCredit, parse_byline
 from notes.importing.errors import BriefError
+from notes.importing.folding import describe, uncommon_characters
 from notes.importing.text import (
     Layout,
     Line,
@@ -109,9 +110,10 @@ class ParsedBrief:
     sections: list[ParsedSection] = field(default_factory=list)
     source_url: str | None = None
     keywords: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """The structure printed by ``import_brief --json``."""
+        """The structure printed by ``import_brief --json`` (documented in docs/importing.md)."""
         return {
             "title": self.title,
             "series": self.series,
@@ -123,6 +125,7 @@ class ParsedBrief:
                 {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.sections
             ],
             "source_url": self.source_url,
+            "warnings": [str(w) for w in self.warnings],
         }
 
 
@@ -232,7 +235,26 @@ def _is_front_end(line: Line) -> bool:
     )
 
 
-def _front_matter(front: list[Line], type_keys: set[str]) -> tuple[str | None, str | None, str]:
+def _split_type(text: str, type_names: dict) -> tuple[str | None, str] | None:
+    """``(series, type)`` when ``text`` is a type name, or a series followed by one
+    (``热点 研究简报``, ``热点研究简报``); spacing between letters does not matter."""
+    k = key(text)
+    if k in type_names:
+        return None, type_names[k]
+    for type_key, name in type_names.items():
+        if k.endswith(type_key) and len(k) > len(type_key):
+            # Cut the type off the text, counting the characters that are not spaces.
+            remaining, cut = len(type_key), len(text)
+            while remaining:
+                cut -= 1
+                remaining -= not text[cut].isspace()
+            series = text[:cut].strip(" |｜/·-—")
+            if series and width(series) <= 16:
+                return series, name
+    return None
+
+
+def _front_matter(front: list[Line], type_names: dict) -> tuple[str | None, str | None, str]:
     """``(series, type, title)`` from the lines before the summary."""
     title = ""
     candidates, note_type, before_type = [], None, []
@@ -241,8 +263,10 @@ def _front_matter(front: list[Line], type_keys: set[str]) -> tuple[str | None, s
         if md and len(md.group(1)) == 1:
             title = md.group(2)
             continue
-        if note_type is None and key(line.text) in type_keys:
-            note_type, before_type, candidates = line.text, candidates, []
+        split = _split_type(line.text, type_names) if note_type is None else None
+        if split is not None:
+            series, note_type = split
+            before_type, candidates = ([series] if series else candidates), []
             continue
         if not _DATE_LINE.match(line.text):
             candidates.append(line.text)
@@ -254,8 +278,43 @@ def _front_matter(front: list[Line], type_keys: set[str]) -> tuple[str | None, s
         before_type, candidates = before_type[:-1], before_type[-1:]
     if title:
         before_type = before_type or candidates[:1]
-    series = before_type[0] if before_type else None
+    series = before_type[-1] if before_type else None
     return series, note_type, title or join_lines(candidates)
+
+
+def _from_furniture(furniture, type_names) -> tuple[str | None, str | None]:
+    """Series and type from page headers and footers: the part naming both, else a type."""
+    found = [split for part in furniture if (split := _split_type(part, type_names))]
+    found.sort(key=lambda split: split[0] is None)
+    return found[0] if found else (None, None)
+
+
+#: Three or more single Chinese characters separated by spaces: letter-spaced (研 究 简 报).
+_LETTER_SPACED = re.compile(r"(?:(?<=\s)|^)[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?=\s|$)")
+
+
+def _plain(line: Line, type_keys: set[str]) -> Line:
+    """``line`` with letter spacing collapsed, and without Markdown heading marks when
+    it is really a summary or body marker, a type name or a byline (Word files set
+    those in heading styles too)."""
+    text = line.text
+    if len(text) <= 30:
+        text = _LETTER_SPACED.sub(lambda match: match.group().replace(" ", ""), text)
+    md = _MARKDOWN_HEADING.match(text)
+    if md:
+        inner = md.group(2)
+        k = key(inner)
+        if (
+            k in SUMMARY_MARKERS
+            or k in BODY_MARKERS
+            or k in type_keys
+            or _INLINE_SUMMARY.match(inner)
+            or parse_byline(inner)
+        ):
+            text = inner
+    if text == line.text:
+        return line
+    return Line(text=text, raw=text, blank_before=line.blank_before)
 
 
 def _section_paragraphs(lines: list[Line], layout: Layout, style=None) -> list[str]:
@@ -272,20 +331,30 @@ def _section_paragraphs(lines: list[Line], layout: Layout, style=None) -> list[s
     return result
 
 
-def parse_text(text: str, *, known_types=()) -> ParsedBrief:
-    """Parse the text of a brief; :class:`BriefError` when no title or body is found."""
-    type_keys = {key(t) for t in (*DEFAULT_TYPES, *known_types) if t}
+def parse_text(text: str, *, known_types=(), furniture=()) -> ParsedBrief:
+    """Parse the text of a brief; :class:`BriefError` when no title or body is found.
+
+    ``furniture`` is the text of page headers and footers, where the series and
+    type are looked for when the page itself does not print them.
+    """
+    type_names = {}
+    for name in (*known_types, *DEFAULT_TYPES):
+        if name:
+            type_names.setdefault(key(name), name)
+    type_keys = set(type_names)
     if len(text) > MAX_TEXT_CHARS:
         raise BriefError(
             _("文字太长（%(count)d 字），不像一篇简报；上限为 %(limit)d 字。")
             % {"count": len(text), "limit": MAX_TEXT_CHARS}
         )
-    lines = split_lines(normalize(text))
+    text = normalize(text)
+    lines = split_lines(text)
     if len(lines) > MAX_LINES:
         raise BriefError(
             _("行数太多（%(count)d 行），不像一篇简报；上限为 %(limit)d 行。")
             % {"count": len(lines), "limit": MAX_LINES}
         )
+    lines = [_plain(line, type_keys) for line in lines]
     lines, source_url = _strip_furniture(lines, type_keys)  # marks the line after 正文
     if not lines:
         raise BriefError(_("文件里没有可识别的文字。"))
@@ -318,7 +387,9 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
             authors.extend(credits)
         else:
             front.append(line)
-    series, note_type, title = _front_matter(front, type_keys)
+    series, note_type, title = _front_matter(front, type_names)
+    if series is None and note_type is None:
+        series, note_type = _from_furniture(furniture, type_names)
 
     title_key, series_key = key(title), key(series or "")
     repeated, longest = {title_key, series_key}, 2 * max(len(title_key), len(series_key)) + 4
@@ -379,6 +450,17 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
     if not any(s.paragraphs for s in sections):
         raise BriefError(_("找不到正文：标题和摘要之后没有可识别的段落。"))
     body = " ".join(p for s in sections for p in s.paragraphs)
+    warnings = []
+    if not authors:
+        warnings.append(_("没有找到作者署名（如“姓名/单位职务”），请在作者一栏补上。"))
+    if not summary:
+        warnings.append(_("摘要是空的：没有找到“摘要”标记或摘要段落。"))
+    odd = uncommon_characters(text)
+    if odd:
+        warnings.append(
+            _("文中有不常见的字符，可能是文字层的错误，请核对：%(chars)s")
+            % {"chars": describe(odd)}
+        )
     return ParsedBrief(
         title=title,
         series=series,
@@ -389,4 +471,5 @@ def parse_text(text: str, *, known_types=()) -> ParsedBrief:
         sections=sections,
         source_url=source_url,
         keywords=keywords,
+        warnings=warnings,
     )

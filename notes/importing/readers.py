@@ -7,7 +7,6 @@ opens it, so a zip bomb costs at most ``MAX_DOCX_UNCOMPRESSED`` bytes of work.
 """
 
 import io
-import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -15,10 +14,12 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from notes.importing.errors import BriefError
+from notes.importing.pdf import MAX_PDF_PAGES, Extracted, read_pdf
 from notes.importing.text import join_lines
 
+__all__ = ["MAX_PDF_PAGES", "Extracted", "extract", "read_bytes", "read_path"]
+
 MAX_FILE_SIZE = 20 * 1024 * 1024
-MAX_PDF_PAGES = 300
 MAX_DOCX_ENTRIES = 1000
 MAX_DOCX_UNCOMPRESSED = 60 * 1024 * 1024
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
@@ -36,8 +37,8 @@ def check_size(size: int) -> None:
         )
 
 
-def read_path(path: Path) -> str:
-    """The text of the brief at ``path``."""
+def read_path(path: Path) -> Extracted:
+    """The text of the brief at ``path`` (and what its reader noticed)."""
     path = Path(path)
     try:
         check_size(path.stat().st_size)
@@ -47,17 +48,22 @@ def read_path(path: Path) -> str:
         raise BriefError(
             _("无法读取文件：%(error)s") % {"error": error.strerror or error}
         ) from None
-    return read_bytes(path.name, data)
+    return extract(path.name, data)
 
 
 def read_bytes(name: str, data: bytes) -> str:
+    """The text of a brief named ``name``."""
+    return extract(name, data).text
+
+
+def extract(name: str, data: bytes) -> Extracted:
     """The text of a brief named ``name`` (the extension picks the reader)."""
     check_size(len(data))
     if not data.strip():
         raise BriefError(_("文件是空的。"))
     suffix = Path(name).suffix.lower()
     if suffix in TEXT_EXTENSIONS:
-        return decode_text(data)
+        return Extracted(decode_text(data))
     if suffix == ".pdf":
         return read_pdf(data)
     if suffix == ".docx":
@@ -102,85 +108,6 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def read_pdf(data: bytes) -> str:
-    """The text layer of a PDF, page after page."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise BriefError(_("PDF 文件已加密，请先去除密码后再导入。"))
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise BriefError(
-                _("PDF 页数太多（%(count)d 页），上限为 %(limit)d 页。")
-                % {"count": len(reader.pages), "limit": MAX_PDF_PAGES}
-            )
-        pages = [_page_text(page) for page in reader.pages]
-    except BriefError:
-        raise
-    except FileNotDecryptedError:
-        raise BriefError(_("PDF 文件已加密，请先去除密码后再导入。")) from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
-        raise BriefError(_("PDF 文件已损坏或不完整，无法读取。")) from None
-    except Exception as error:  # pypdf raises many kinds of errors on broken files
-        if type(error).__module__.startswith("pypdf") or isinstance(error, (RecursionError,)):
-            raise BriefError(_("PDF 文件已损坏或不完整，无法读取。")) from None
-        raise
-    text = "\n".join(pages)
-    if not text.strip():
-        raise BriefError(
-            _("PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或提供 Word / 文本版本。")
-        )
-    return text
-
-
-#: A vertical gap this many times the usual line spacing separates paragraphs.
-PARAGRAPH_GAP = 1.3
-
-
-def _page_text(page) -> str:
-    """The page's text, with a blank line where a wider vertical gap separates paragraphs.
-
-    pypdf reports where each piece of text sits; the usual distance between
-    lines is the smallest common one, and a clearly wider gap is a paragraph
-    break. When the pieces do not add up to pypdf's own text, that text is used
-    unchanged.
-    """
-    pieces = []
-
-    def visit(text, cm, tm, font, size):
-        pieces.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
-
-    plain = page.extract_text(visitor_text=visit) or ""
-    lines, heights, current, height = [], [], "", None
-    for text, y in pieces:
-        for n, part in enumerate(text.split("\n")):
-            if n:
-                lines.append(current)
-                heights.append(height)
-                current, height = "", None
-            if part.strip() and height is None:
-                height = y
-            current += part
-    lines.append(current)
-    heights.append(height)
-    if "".join(lines) != plain.replace("\n", ""):
-        return plain
-    known = [h for h in heights if h is not None]
-    gaps = sorted(a - b for a, b in itertools.pairwise(known) if a - b > 0.5)
-    if len(gaps) < 3:
-        return plain
-    spacing = gaps[len(gaps) // 10]
-    result, previous = [], None
-    for line, y in zip(lines, heights, strict=True):
-        if y is not None and previous is not None and previous - y > PARAGRAPH_GAP * spacing:
-            result.append("")
-        result.append(line)
-        previous = y if y is not None else previous
-    return "\n".join(result)
-
-
 def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -204,12 +131,17 @@ def _check_zip(data: bytes) -> None:
             raise BriefError(_("Word 文件已损坏或不完整，无法读取。")) from None
 
 
-def read_docx(data: bytes) -> str:
+def read_docx(data: bytes) -> Extracted:
     """The paragraphs of a .docx as text; Word heading styles become Markdown headings.
 
-    Style "Title" gives ``# `` (the title), "Heading 1" ``## `` (a section),
-    deeper headings ``### `` (a sub-heading). Paragraphs are separated by blank
-    lines, so the text parser sees one paragraph per block.
+    Paragraphs and tables are read in document order (a box drawn as a one-cell
+    table, often the summary, stays where it is; each cell's paragraphs once,
+    however many cells a merged cell spans). Style "Title" gives ``# `` (the
+    title), "Heading 1" ``## `` (a section), deeper headings ``### `` (a
+    sub-heading). Paragraphs are separated by blank lines, so the text parser
+    sees one paragraph per block. Page headers and footers are not part of the
+    text; their parts (separated by tabs) are kept as furniture, where series
+    and type are sometimes printed.
     """
     _check_zip(data)
     import docx
@@ -217,23 +149,49 @@ def read_docx(data: bytes) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
+        blocks = [block for item in document.iter_inner_content() for block in _blocks(item)]
+        furniture = _header_parts(document)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise BriefError(_("这不是有效的 Word（.docx）文件。")) from None
     except Exception as error:
-        if "lxml" in type(error).__module__:
+        if "lxml" in type(error).__module__ or "docx" in type(error).__module__:
             raise BriefError(_("Word 文件已损坏或不完整，无法读取。")) from None
         raise
-    blocks = []
-    for paragraph in document.paragraphs:
-        text = join_lines(paragraph.text.split("\n"))
-        if not text:
-            continue
-        style = (paragraph.style.name if paragraph.style is not None else "").lower()
-        level = _heading_level(style)
-        blocks.append(f"{'#' * level} {text}" if level else text)
     if not blocks:
         raise BriefError(_("Word 文件里没有文字。"))
-    return "\n\n".join(blocks)
+    return Extracted("\n\n".join(blocks), furniture=furniture)
+
+
+def _blocks(item):
+    """The text blocks of a paragraph or a table (cell by cell, row by row)."""
+    from docx.table import Table
+
+    if isinstance(item, Table):
+        seen = set()
+        for row in item.rows:
+            for cell in row.cells:
+                if id(cell._tc) in seen:  # a merged cell appears once per grid column
+                    continue
+                seen.add(id(cell._tc))
+                for inner in cell.iter_inner_content():
+                    yield from _blocks(inner)
+        return
+    text = join_lines(item.text.split("\n"))
+    if text:
+        style = (item.style.name if item.style is not None else "").lower()
+        level = _heading_level(style)
+        yield f"{'#' * level} {text}" if level else text
+
+
+def _header_parts(document) -> list[str]:
+    parts = []
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.footer):
+            if part.is_linked_to_previous:  # none of its own (reading it would add one)
+                continue
+            for paragraph in part.paragraphs:
+                parts.extend(p.strip() for p in re.split(r"\t+|\s{3,}", paragraph.text))
+    return [p for p in dict.fromkeys(parts) if p]
 
 
 def _heading_level(style: str) -> int:

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from notes.importing.folding import fold
+
 #: Characters that end a sentence, in Chinese and in English.
 SENTENCE_END = "。！？!?.…”’\"'）)」』"
 #: Lines at least this much narrower than the page width count as short.
@@ -24,20 +26,10 @@ _SPACES = re.compile("[\u00a0\u2002\u2003\u2009\u202f\t]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-#: Characters folded with NFKC. Full NFKC would turn Chinese punctuation (，：（）)
-#: into ASCII, so only Kangxi radicals and compatibility ideographs (PDF
-#: extraction produces ``⼀`` for ``一``), full-width letters and digits, and
-#: Latin ligatures are folded.
-_COMPATIBLE = re.compile(
-    "[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f\ufb00-\ufb06０-９Ａ-Ｚａ-ｚ]+"
-)
-
-
 def normalize(text: str) -> str:
     """Unify line endings, drop zero-width characters and fold compatibility forms."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text))
-    return _COMPATIBLE.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+    return fold(_SPACES.sub(" ", _ZERO_WIDTH.sub("", text)))
 
 
 #: Wide (two-column) characters: the CJK blocks of East Asian Width W and F (emoji,
@@ -70,7 +62,7 @@ def key(text: str) -> str:
 
     Long text never matches a short name, so only its start is compared.
     """
-    text = text[:300]
+    text = fold(text[:300])
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 

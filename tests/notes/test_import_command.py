@@ -13,7 +13,17 @@ from tests.notes.brief_files import BRIEFS
 SAMPLE = "000_636cb319c578582a.txt"
 ZH = BRIEFS / "platform_layout_zh.txt"
 EN = BRIEFS / "plain_en.txt"
-KEYS = ["title", "series", "type", "language", "summary", "authors", "sections", "source_url"]
+KEYS = [
+    "title",
+    "series",
+    "type",
+    "language",
+    "summary",
+    "authors",
+    "sections",
+    "source_url",
+    "warnings",
+]
 
 
 def run(*args):

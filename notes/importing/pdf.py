@@ -1,0 +1,379 @@
+"""The text of a PDF brief, read with the positions and sizes of its characters.
+
+pypdfium2 (PDFium, the PDF engine of Chromium) gives every character with its
+box. Lines are grouped into paragraphs by what a reader sees, not by what the
+text layer happens to say:
+
+* **Running headers, footers and page numbers** are the lines in a band at the
+  top or bottom of the page that are a page number, smaller than the body
+  text, or like a band line on another page (however many pages: a header
+  printed on two pages, or only on one in a smaller size, goes too). Their text is kept
+  (``Extracted.furniture``) because series and type are sometimes printed only
+  there.
+* **A paragraph starts** where a line is indented against the lines around it
+  (the two-character first-line indent of Chinese house style), after a
+  vertical gap, where the size changes, after a short line that ends a
+  sentence, and after a line standing on its own (centred, or much shorter).
+* **Headings** set larger than the body and standing alone become Markdown
+  headings (``## ``, ``### `` for a smaller heading size); the parser decides
+  what they are.
+
+The result is plain text, one paragraph per block, so the text parser reads a
+PDF the way it reads a Word file.
+"""
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.utils.translation import gettext_lazy as _
+
+from notes.importing.errors import BriefError
+from notes.importing.text import SENTENCE_END, is_cjk, join_lines
+
+MAX_PDF_PAGES = 300
+#: Lines whose middle lies in this fraction of the page height at the top or bottom.
+BAND = 0.12
+#: A first-line indent is between these many characters wide.
+INDENT = (0.7, 4.5)
+#: A baseline distance this many times the usual one separates paragraphs.
+GAP = 1.25
+#: Sizes within this ratio count as the same.
+SAME_SIZE = 0.12
+#: Share of unreadable characters (NUL, private use, unmapped) that makes a text layer unusable.
+UNREADABLE_SHARE = 0.2
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]?\s*\d{1,3}\s*[-–—]?|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|page\s+\d{1,3}(?:\s+of\s+\d+)?)$",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+_NO_END = "，、,;；：:-—（(“‘《"
+
+
+@dataclass(eq=False)
+class PdfLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the height of the font's box: proportional to the font size
+    em: float  # the width of a Chinese character, or an estimate from the size
+    page: int
+    page_height: float
+    segments: list[str] = field(default_factory=list)  # parts set far apart (a header)
+
+    @property
+    def middle(self):
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Extracted:
+    """What a reader gives the parser: text, the page furniture it removed, warnings."""
+
+    text: str
+    furniture: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _open(data: bytes):
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise BriefError(_("PDF 文件已加密，请先去除密码后再导入。")) from None
+        raise BriefError(_("PDF 文件已损坏或不完整，无法读取。")) from None
+    if len(document) > MAX_PDF_PAGES:
+        count = len(document)
+        document.close()
+        raise BriefError(
+            _("PDF 页数太多（%(count)d 页），上限为 %(limit)d 页。")
+            % {"count": count, "limit": MAX_PDF_PAGES}
+        )
+    return document
+
+
+def _to_display(rotation, width, height):
+    """A function from PDF user space to the page as displayed (y down), and its size."""
+    if rotation == 90:
+        return (lambda x, y: (y, x)), height, width
+    if rotation == 180:
+        return (lambda x, y: (width - x, y)), width, height
+    if rotation == 270:
+        return (lambda x, y: (height - y, width - x)), height, width
+    return (lambda x, y: (x, height - y)), width, height
+
+
+def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
+    """The page's lines, and how many characters it has and how many are unreadable."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        place, _width, height = _to_display(page.get_rotation(), *page.get_size())
+        lines, chars, unreadable = [], [], 0
+
+        def close():
+            visible = [c for c in chars if not c[0].isspace()]
+            if visible:
+                lines.append(_line(chars, visible, number, height))
+            chars.clear()
+
+        for index in range(count):
+            code = raw.FPDFText_GetUnicode(textpage.raw, index)
+            if code in (10, 13):
+                if code == 10:
+                    close()
+                continue
+            ch = chr(code) if code < 0x110000 else "\ufffd"
+            if code == 0 or code in (0xFFFD, 0xFFFE) or 0xE000 <= code <= 0xF8FF:
+                unreadable += 1
+                if code in (0, 0xFFFE):
+                    continue
+            left, bottom, right, top = textpage.get_charbox(index, loose=True)
+            (x0, y0), (x1, y1) = place(left, top), place(right, bottom)
+            chars.append((ch, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
+        close()
+        return lines, count, unreadable
+    finally:
+        textpage.close()
+
+
+def _line(chars, visible, page, page_height) -> PdfLine:
+    widths = [c[2] - c[1] for c in visible if is_cjk(c[0]) and c[0] != "\u3000"]
+    size = statistics.median(c[4] - c[3] for c in visible)
+    em = statistics.median(widths) if widths else size * 0.7
+    # Parts of a line set far apart (header: institute left, series centre, type right).
+    segments, current, previous = [], "", None
+    for ch, x0, x1, _top, _bottom in chars:
+        if previous is not None and x0 - previous > 3 * em:
+            segments.append(current.strip())
+            current = ""
+        current += ch
+        previous = x1 if not ch.isspace() else previous
+    segments.append(current.strip())
+    text = re.sub(r"\s+", " ", "".join(c[0] for c in chars)).strip()
+    return PdfLine(
+        text=text,
+        x0=min(c[1] for c in visible),
+        x1=max(c[2] for c in visible),
+        top=min(c[3] for c in visible),
+        bottom=max(c[4] for c in visible),
+        size=size,
+        em=em,
+        page=page,
+        page_height=page_height,
+        segments=[s for s in segments if s],
+    )
+
+
+def _same_size(a, b):
+    return abs(a - b) <= SAME_SIZE * max(a, b)
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = _DIGITS.sub("#", a), _DIGITS.sub("#", b)
+    return a == b or SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
+def _furniture(pages, body_size):
+    """Split each page's lines into furniture (in the top or bottom band) and text."""
+    banded = []
+    for lines in pages:
+        top = [ln for ln in lines if ln.middle < BAND * ln.page_height]
+        bottom = [ln for ln in lines if ln.middle > (1 - BAND) * ln.page_height]
+        banded.append((top, bottom))
+    removed, kept_pages = [], []
+    for number, lines in enumerate(pages):
+        band = set(banded[number][0] + banded[number][1])
+        text = [ln for ln in lines if ln not in band]
+        others = [ln.text for n, (t, b) in enumerate(banded) if n != number for ln in t + b]
+        kept = []
+        for line in sorted(band, key=lambda ln: ln.top):
+            if (
+                _PAGE_NUMBER.match(line.text)
+                or line.size < (1 - SAME_SIZE) * body_size
+                or any(_similar(line.text, other) for other in others)
+            ):
+                removed.append(line)
+            else:
+                kept.append(line)
+        kept_pages.append(sorted(text + kept, key=lambda ln: lines.index(ln)))
+    return removed, kept_pages
+
+
+def _pitch(pages, body_size):
+    """The usual distance between the baselines of two lines of body text."""
+    distances = [
+        b.bottom - a.bottom
+        for lines in pages
+        for a, b in itertools.pairwise(lines)
+        if _same_size(a.size, body_size)
+        and _same_size(b.size, body_size)
+        and 0.8 * a.size < b.bottom - a.bottom < 3 * a.size
+    ]
+    # A low quantile, not the median: in a brief of short paragraphs the distances
+    # between paragraphs may be as many as those between lines.
+    return sorted(distances)[len(distances) // 5] if distances else 1.3 * body_size
+
+
+def _edges(lines, index, pitch):
+    """The left and right edges of the text column around ``lines[index]``."""
+    line = lines[index]
+    near = [
+        other
+        for other in lines[max(0, index - 4) : index + 5]
+        if _same_size(other.size, line.size) and abs(other.top - line.top) < 5 * pitch
+    ]
+    return min(o.x0 for o in near), max(o.x1 for o in near)
+
+
+def _alone(line, left, right):
+    """Centred or far shorter than the column: a line standing on its own."""
+    return line.x0 - left > INDENT[1] * line.em or (
+        right - left > 10 * line.em
+        and line.x1 - line.x0 < 0.6 * (right - left)
+        and line.text[-1] not in _NO_END
+    )
+
+
+def _ends(line, right):
+    """A short line ending a sentence: the last line of a paragraph."""
+    return line.text[-1] in SENTENCE_END and line.x1 < right - 1.5 * line.em
+
+
+def _paragraphs(pages, body_size):
+    """``(blocks, crossing)``: the text's paragraphs, and the page breaks whose
+    paragraph continuation is uncertain."""
+    pitch = _pitch(pages, body_size)
+    flow = [(line, _edges(lines, i, pitch)) for lines in pages for i, line in enumerate(lines)]
+    indents = sum(
+        1
+        for line, (left, _right) in flow
+        if INDENT[0] * line.em <= line.x0 - left <= INDENT[1] * line.em
+    )
+    blocks, current, uncertain = [], [], []
+    previous = None
+    for line, (left, right) in flow:
+        indented = INDENT[0] * line.em <= line.x0 - left <= INDENT[1] * line.em
+        starts = previous is None
+        if previous is not None:
+            before, (p_left, p_right) = previous
+            new_page = before.page != line.page
+            starts = (
+                not _same_size(before.size, line.size)
+                or indented
+                or _alone(before, p_left, p_right)
+                or line.x0 - left > INDENT[1] * line.em  # centred
+                or _ends(before, p_right)
+            )
+            if not starts and not new_page:
+                starts = line.bottom - before.bottom > GAP * pitch
+            if new_page and not starts and before.text[-1] in SENTENCE_END and indents < 2:
+                uncertain.append(before.page + 1)
+        if starts and current:
+            blocks.append(current)
+            current = []
+        current.append(line)
+        previous = (line, (left, right))
+    if current:
+        blocks.append(current)
+    return blocks, uncertain
+
+
+_SUB_HEADING = re.compile(r"^[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2}|[a-z])\s*[)）]")
+
+
+def _heading_marks(blocks, body_size):
+    """The blocks to mark ``## ``: single lines set larger than the body, after the
+    first paragraph of body text (the title and banner come before it), not ending a
+    sentence. Numbered sub-headings ((一), (a)) are left to the parser."""
+    first_body = next(
+        (
+            i
+            for i, block in enumerate(blocks)
+            if len(block) >= 2 and _same_size(block[0].size, body_size)
+        ),
+        len(blocks),
+    )
+    return {
+        i
+        for i, block in enumerate(blocks[first_body:], start=first_body)
+        if len(block) == 1
+        and block[0].size > (1 + SAME_SIZE / 2) * body_size
+        and len(block[0].text) <= 60
+        and block[0].text[-1] not in "。！？.!?"
+        and not _SUB_HEADING.match(block[0].text)
+    }
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """The text of a PDF brief, one paragraph per block, with its furniture and warnings."""
+    document = _open(data)
+    try:
+        pages, total, unreadable = [], 0, 0
+        for number in range(len(document)):
+            page = document[number]
+            try:
+                lines, count, bad = _page_lines(page, number)
+            finally:
+                page.close()
+            pages.append(lines)
+            total, unreadable = total + count, unreadable + bad
+    except BriefError:
+        raise
+    except Exception as error:  # PDFium reports damage as many kinds of error
+        if type(error).__module__.startswith("pypdfium2"):
+            raise BriefError(_("PDF 文件已损坏或不完整，无法读取。")) from None
+        raise
+    finally:
+        document.close()
+    visible = sum(len(line.text) for lines in pages for line in lines)
+    if visible < 20 and unreadable < 20:
+        raise BriefError(
+            _("PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）或提供 Word / 文本版本。")
+        )
+    if unreadable > UNREADABLE_SHARE * max(total, 1):
+        raise BriefError(
+            _(
+                "PDF 的文字层无法读取（%(share)d%% 的字符是空字符、私用区字形或无法对应的字形），"
+                "页面看起来正常但文字是乱码；请提供 Word / 文本版本，或重新导出 PDF。"
+            )
+            % {"share": round(100 * unreadable / max(total, 1))}
+        )
+
+    sizes = [line.size for lines in pages for line in lines for _ in line.text]
+    body_size = statistics.median_low(sizes)
+    removed, pages = _furniture(pages, body_size)
+    warnings = []
+    tops = [lines[0].text for lines in pages if lines]
+    repeated = {t for a, t in itertools.combinations(tops, 2) if len(t) <= 40 and _similar(a, t)}
+    if repeated:
+        warnings.append(
+            _("页首重复出现的文字留在了正文里，可能是页眉：%(text)s")
+            % {"text": "；".join(sorted(repeated))}
+        )
+    blocks, crossing = _paragraphs(pages, body_size)
+    for page in crossing:
+        warnings.append(
+            _(
+                "第 %(page)d 页末的段落以句号结束且占满一行，"
+                "无法确定它是否接到下一页；已接上，请核对。"
+            )
+            % {"page": page}
+        )
+    marks = _heading_marks(blocks, body_size)
+    text = "\n\n".join(
+        ("## " if i in marks else "") + join_lines([line.text.lstrip("\u3000 ") for line in block])
+        for i, block in enumerate(blocks)
+    )
+    furniture = [segment for line in removed for segment in line.segments]
+    return Extracted(text=text, furniture=furniture, warnings=[str(w) for w in warnings])

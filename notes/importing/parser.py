@@ -284,7 +284,8 @@ def _front_matter(front: list[Line], type_names: dict) -> tuple[str | None, str 
 
 def _from_furniture(furniture, type_names) -> tuple[str | None, str | None]:
     """Series and type from page headers and footers: the part naming both, else a type."""
-    found = [split for part in furniture if (split := _split_type(part, type_names))]
+    parts = [p for part in furniture for p in re.split(r"\s*[|｜]\s*|\s{2,}", part) if p]
+    found = [split for part in parts if (split := _split_type(part, type_names))]
     found.sort(key=lambda split: split[0] is None)
     return found[0] if found else (None, None)
 

@@ -226,14 +226,21 @@ def _pitch(pages, body_size):
 
 
 def _edges(lines, index, pitch):
-    """The left and right edges of the text column around ``lines[index]``."""
+    """The left and right edges of the text column around ``lines[index]``: the left
+    edge of the lines of the same size in the same run (no gap between them, four
+    either way), the right edge of those lines on the whole page."""
     line = lines[index]
-    near = [
-        other
-        for other in lines[max(0, index - 4) : index + 5]
-        if _same_size(other.size, line.size) and abs(other.top - line.top) < 5 * pitch
-    ]
-    return min(o.x0 for o in near), max(o.x1 for o in near)
+    run = [line]
+    for step in (-1, 1):
+        current = line
+        for other in lines[index + step :: step][:4] if step == 1 else lines[:index][::-1][:4]:
+            apart = abs(other.bottom - current.bottom)
+            if not _same_size(other.size, line.size) or apart > GAP * pitch:
+                break
+            run.append(other)
+            current = other
+    right = max(o.x1 for o in lines if _same_size(o.size, line.size))
+    return min(o.x0 for o in run), right
 
 
 def _alone(line, left, right):
@@ -247,7 +254,7 @@ def _alone(line, left, right):
 
 def _ends(line, right):
     """A short line ending a sentence: the last line of a paragraph."""
-    return line.text[-1] in SENTENCE_END and line.x1 < right - 1.5 * line.em
+    return line.text[-1] in SENTENCE_END and line.x1 < right - line.em
 
 
 def _paragraphs(pages, body_size):

@@ -116,7 +116,8 @@ BRIEFS = {
         "type": "Research Note",
         "title": "Why Grain Freight Costs Stayed High After the Harvest",
         "summary": [
-            "Bulk freight rates for grain usually ease once the harvest has shipped. This year they "
+            "Bulk freight rates for grain usually ease once the "
+            "harvest has shipped. This year they "
             "did not. We trace the gap to three causes: low water on two inland waterways, a "
             "shortage of rail wagons, and insurers pricing in longer voyages."
         ],
@@ -136,15 +137,18 @@ BRIEFS = {
                     "Water levels on the two main inland routes fell below the depth that fully "
                     "loaded barges need for eleven weeks. Barges sailed at about sixty per cent of "
                     "their capacity, which raised the cost per tonne accordingly.",
-                    "Rail could not take up the slack. The wagon fleet has shrunk by about eight per "
+                    "Rail could not take up the slack. The wagon fleet "
+                    "has shrunk by about eight per "
                     "cent since 2019, and wagons spent longer waiting at congested terminals.",
                 ],
             ),
             (
                 "2. What insurers changed",
                 [
-                    "Marine insurers now assume longer routes for a larger share of voyages and have "
-                    "raised premiums for older vessels. For a typical bulk carrier the premium rose "
+                    "Marine insurers now assume longer routes for a "
+                    "larger share of voyages and have "
+                    "raised premiums for older vessels. For a typical "
+                    "bulk carrier the premium rose "
                     "by about a third, a cost that is passed on in the charter rate.",
                 ],
             ),
@@ -233,6 +237,8 @@ def html(variant: str) -> str:
     indent = "2em" if options.get("indent") else "0"
     gap = options.get("gap", 0)
     font = options.get("font", 11)
+    align = "left" if english else "justify"
+    spacing = "letter-spacing: 0.5em;" if options.get("banner") == "spaced" else ""
     css = f"""
 @page {{ size: A4; margin: 24mm 22mm 22mm;
   {header_rule}
@@ -240,9 +246,9 @@ def html(variant: str) -> str:
 {first_rule}
 body {{ font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: {font}pt;
   line-height: 1.75; }}
-p {{ margin: 0 0 {gap}em; text-indent: {indent}; text-align: {"left" if english else "justify"}; }}
+p {{ margin: 0 0 {gap}em; text-indent: {indent}; text-align: {align}; }}
 .banner {{ color: #a00; font-size: 20pt; font-weight: bold; margin-bottom: 1.2em; }}
-.banner .type {{ font-size: 15pt; {"letter-spacing: 0.5em;" if options.get("banner") == "spaced" else ""} }}
+.banner .type {{ font-size: 15pt; {spacing} }}
 h1 {{ font-size: 22pt; text-align: center; margin: 0.6em 0 1em; }}
 .box {{ border: 1px solid #a00; padding: 0.8em 1.4em; margin-bottom: 1.5em; }}
 .marker {{ text-align: center; font-weight: bold; font-size: 12pt; margin: 0 0 0.6em; }}

@@ -1,14 +1,20 @@
 """The admin's "import a brief" pages: upload, check and correct, create drafts.
 
-The parsed briefs wait in the user's session between the upload and the
-creation, so nothing reaches the database until the user confirms, and the
-identity of each brief (file name and parsed title) never comes from the form.
+The parsed briefs and the uploaded files wait in an :class:`ImportPreview`
+(database row, files in the private storage) owned by the user, not in the
+session, until the user confirms; nothing reaches the notes before that. The
+identity of each brief (its parsed title and first author) never comes from
+the form. A preview is deleted when used, and after 24 hours.
 """
 
+import json
 import secrets
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,14 +25,16 @@ from django.utils.translation import gettext as _
 from notes.import_forms import BriefForm, UploadForm
 from notes.importing import BriefError, load_brief
 from notes.importing.readers import MAX_FILE_SIZE, check_size
-from notes.importing.store import save_brief
-from notes.models import NoteType
+from notes.importing.store import import_key, save_brief
+from notes.models import ImportPreview, NoteType, private_storage
 
-SESSION_KEY = "brief_imports"
-#: Batches kept in the session at once; older ones are dropped.
-MAX_BATCHES = 3
-#: Source text kept for the side-by-side view.
-MAX_SOURCE_CHARS = 50_000
+#: Previews one user keeps at once; older ones are deleted.
+MAX_PREVIEWS = 3
+#: Source text kept for the side-by-side view, per file.
+MAX_SOURCE_CHARS = 20_000
+#: Bytes one preview may hold (uploaded files waiting, and parsed text); files past it
+#: are refused with a message.
+MAX_PREVIEW_BYTES = 100 * 1024 * 1024
 
 
 def import_urls(model_admin):
@@ -62,33 +70,45 @@ def _context(request, model_admin, **extra):
     }
 
 
-def _read_upload(upload, known_types):
-    """One session entry for an uploaded file: its parsed brief, or what went wrong."""
-    entry = {"filename": upload.name, "source": "", "parsed": None, "error": None}
+def _read_upload(upload, known_types, token, index, budget):
+    """One preview entry for an uploaded file (its parsed brief, or what went wrong), and
+    the bytes it takes."""
+    entry = {"filename": Path(upload.name).name, "source": "", "parsed": None, "error": None}
     try:
         check_size(upload.size)
+        if upload.size > budget:
+            raise BriefError(
+                _("这批文件合计超过 %(limit)d MB，此文件未读取；请分批上传。")
+                % {"limit": MAX_PREVIEW_BYTES // 1024 // 1024}
+            )
         data = upload.read(MAX_FILE_SIZE + 1)
         text, brief = load_brief(upload.name, data, known_types=known_types)
     except BriefError as error:
         entry["error"] = str(error)
-        return entry
+        return entry, 0
     entry["source"] = text[:MAX_SOURCE_CHARS]
     entry["parsed"] = {**brief.as_dict(), "keywords": brief.keywords}
-    return entry
+    entry["identity"] = import_key(brief)
+    name = f"import-previews/{token}/{index}{Path(upload.name).suffix.lower()[:10]}"
+    entry["stored"] = private_storage().save(name, ContentFile(data))
+    return entry, len(data) + len(entry["source"].encode())
 
 
 def upload_view(request, model_admin):
     _check_permission(request)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
+        ImportPreview.purge()
+        mine = ImportPreview.objects.filter(owner=request.user).order_by("-created_at")
+        ImportPreview.purge(mine[MAX_PREVIEWS - 1 :])
         known_types = [n for pair in NoteType.objects.values_list("name", "name_en") for n in pair]
-        entries = [_read_upload(f, known_types) for f in form.cleaned_data["files"]]
-        batches = request.session.get(SESSION_KEY, {})
-        while len(batches) >= MAX_BATCHES:
-            batches.pop(next(iter(batches)))
-        token = secrets.token_urlsafe(12)
-        batches[token] = entries
-        request.session[SESSION_KEY] = batches
+        token, entries, size = secrets.token_urlsafe(16), [], 0
+        for index, upload in enumerate(form.cleaned_data["files"]):
+            entry, used = _read_upload(upload, known_types, token, index, MAX_PREVIEW_BYTES - size)
+            entries.append(entry)
+            size += used
+        size += len(json.dumps(entries, ensure_ascii=False).encode())
+        ImportPreview.objects.create(token=token, owner=request.user, entries=entries, size=size)
         return redirect("admin:notes_note_import_preview", token=token)
     return TemplateResponse(
         request, "admin/notes/note/import_upload.html", _context(request, model_admin, form=form)
@@ -104,24 +124,38 @@ def _may_update(request, model_admin):
     return check
 
 
+def _original(entry):
+    """``(file name, bytes)`` of the uploaded file waiting in the preview, if kept."""
+    if not entry.get("stored"):
+        return None
+    try:
+        with private_storage().open(entry["stored"]) as handle:
+            return entry["filename"], handle.read()
+    except OSError:
+        return None
+
+
 def _save(request, model_admin, entry, form):
     """Save one corrected brief (in its own transaction) and say how it went."""
     user, name = request.user, entry["filename"]
     try:
         result = save_brief(
             form.to_brief(),
-            filename=name,
-            identity_title=entry["parsed"]["title"],
+            identity=entry["identity"],
             user=user,
-            create_taxonomy=user.has_perm("notes.add_series")
-            and user.has_perm("notes.add_notetype"),
+            create_taxonomy=True,  # the form refused unknown ones not confirmed or allowed
             create_authors=user.has_perm("notes.add_author"),
             may_update=_may_update(request, model_admin),
+            original=_original(entry),
+            offer_original=form.cleaned_data["offer_original"],
         )
     except BriefError as error:
         messages.error(request, f"{name}：{error}")
         return
-    verb = _("已创建草稿") if result.created else _("已更新草稿")
+    if result.created:
+        verb = _("已创建草稿")
+    else:
+        verb = _("已更新草稿（同一简报导入过：标题和第一作者相同）")
     url = reverse("admin:notes_note_change", args=[result.note.pk])
     messages.success(
         request, format_html('{}：{}《<a href="{}">{}</a>》', name, verb, url, result.note.title)
@@ -130,31 +164,48 @@ def _save(request, model_admin, entry, form):
         messages.warning(request, f"{name}：{warning}")
 
 
+def _item(entry, form):
+    """What the template shows for one file: its fields, each with its warnings."""
+    if form is None:
+        return {"entry": entry, "form": None}
+    warnings = {}
+    for warning in entry["parsed"]["warnings"]:
+        warnings.setdefault(warning["field"], []).append(warning["message"])
+    for name, value in form.missing_taxonomy().items():
+        label = _("栏目") if name == "series" else _("类型")
+        warnings.setdefault(name, []).append(
+            _("%(label)s“%(name)s”还不存在：确认新建请勾选下面的“新建”，或改为已有的。")
+            % {"label": label, "name": value}
+        )
+    fields = [(field, warnings.get(field.name, [])) for field in form]
+    return {"entry": entry, "form": form, "fields": fields, "warnings": warnings.get("", [])}
+
+
 def preview_view(request, model_admin, token):
     _check_permission(request)
-    batches = request.session.get(SESSION_KEY, {})
-    entries = batches.get(token)
-    if entries is None:
-        raise Http404(_("这批导入已过期，请重新上传。"))
+    preview = ImportPreview.live().filter(token=token, owner=request.user).first()
+    if preview is None:
+        raise Http404(_("这批导入已过期或已用过，请重新上传。"))
 
     items = []
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(preview.entries):
         form = None
         if entry["parsed"] is not None:
             form = BriefForm(
                 request.POST if request.method == "POST" else None,
                 prefix=f"brief-{index}",
                 initial=BriefForm.initial_from(entry["parsed"]),
+                user=request.user,
             )
-        items.append({"entry": entry, "form": form})
+        items.append(_item(entry, form))
 
     forms = [item["form"] for item in items if item["form"] is not None]
     if request.method == "POST" and forms and all(form.is_valid() for form in forms):
         for item in items:
             if item["form"] is not None:
                 _save(request, model_admin, item["entry"], item["form"])
-        batches.pop(token, None)
-        request.session[SESSION_KEY] = batches
+        with transaction.atomic():
+            preview.discard()
         return redirect(reverse("admin:notes_note_changelist"))
 
     return TemplateResponse(

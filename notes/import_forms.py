@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notes.importing import EXTENSIONS, ParsedBrief, ParsedSection
 from notes.importing.bylines import AuthorCredit
+from notes.importing.store import find_note_type, find_series
 from notes.importing.text import join_lines
 from notes.models import Note
 
@@ -54,8 +55,18 @@ class BriefForm(forms.Form):
     series = forms.CharField(
         label=_("栏目"), max_length=100, required=False, help_text=_("按名称匹配已有栏目。")
     )
+    create_series = forms.BooleanField(
+        label=_("新建这个栏目"),
+        required=False,
+        help_text=_("栏目不存在时，勾选才会新建；否则请改为已有栏目或留空。"),
+    )
     note_type = forms.CharField(
         label=_("类型"), max_length=100, required=False, help_text=_("按名称匹配已有类型。")
+    )
+    create_type = forms.BooleanField(
+        label=_("新建这个类型"),
+        required=False,
+        help_text=_("类型不存在时，勾选才会新建；否则请改为已有类型或留空。"),
     )
     language = forms.ChoiceField(label=_("语言"), choices=Note.Language.choices)
     summary = forms.CharField(
@@ -81,6 +92,49 @@ class BriefForm(forms.Form):
     source_url = forms.URLField(
         label=_("原文链接"), max_length=500, required=False, assume_scheme="https"
     )
+    offer_original = forms.BooleanField(
+        label=_("提供原文下载"),
+        required=False,
+        help_text=_("文章发布后，在文章页提供导入的原文件下载。"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def missing_taxonomy(self, data=None) -> dict:
+        """``{"series": name, "note_type": name}`` for the names that match nothing."""
+        data = self.initial if data is None else data
+        missing = {}
+        series, note_type = (
+            (data.get("series") or "").strip(),
+            (data.get("note_type") or "").strip(),
+        )
+        if series and find_series(series, create=False) is None:
+            missing["series"] = series
+        if note_type and find_note_type(note_type, create=False) is None:
+            missing["note_type"] = note_type
+        return missing
+
+    def clean(self):
+        """A series or type that does not exist is created only when asked, and allowed."""
+        data = super().clean()
+        for name, value in self.missing_taxonomy(data).items():
+            model = "series" if name == "series" else "notetype"
+            label = _("栏目") if name == "series" else _("类型")
+            if self.user is not None and not self.user.has_perm(f"notes.add_{model}"):
+                self.add_error(
+                    name,
+                    _("%(label)s“%(name)s”不存在，您无权新建；请改为已有的或留空。")
+                    % {"label": label, "name": value},
+                )
+            elif not data.get("create_series" if name == "series" else "create_type"):
+                self.add_error(
+                    name,
+                    _("%(label)s“%(name)s”不存在：勾选下面的“新建”，或改为已有的，或留空。")
+                    % {"label": label, "name": value},
+                )
+        return data
 
     @staticmethod
     def initial_from(data: dict) -> dict:

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -9,6 +12,11 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from notes.rendering import render_markdown
+
+
+def private_storage():
+    """Files no URL serves directly; views hand them out after checking."""
+    return storages["private"]
 
 
 def unicode_slug(text: str, *, max_length: int = 100, fallback: str = "item") -> str:
@@ -255,7 +263,23 @@ class Note(models.Model):
         blank=True,
         db_index=True,
         editable=False,
-        help_text=_("由导入的文件名和标题算出；再次导入同一简报时据此更新这篇草稿。"),
+        help_text=_(
+            "由导入简报的标题和第一作者算出；再次导入同一简报（任何格式）时据此更新这篇草稿。"
+        ),
+    )
+    original_file = models.FileField(
+        _("原文文件"),
+        upload_to="originals/%Y/%m/",
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("导入时上传的原文件；文章发布前不对外提供。"),
+    )
+    offer_original = models.BooleanField(
+        _("提供原文下载"),
+        default=False,
+        help_text=_("勾选后，已发布文章的页面上有“下载原文”链接（须有导入的原文文件）。"),
     )
 
     objects = NoteQuerySet.as_manager()
@@ -467,3 +491,46 @@ class NoteEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.note_id}"
+
+
+class ImportPreview(models.Model):
+    """Briefs parsed from an upload, waiting for their owner to check and confirm.
+
+    Kept in the database, not in the session (which holds nothing of it), so
+    every app server sees it; the uploaded files wait in the private storage.
+    Deleted when confirmed, and after ``LIFETIME``.
+    """
+
+    LIFETIME = timedelta(hours=24)
+
+    token = models.CharField(max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    entries = models.JSONField(default=list)
+    size = models.PositiveIntegerField(default=0, help_text=_("解析结果与暂存文件的字节数。"))
+
+    class Meta:
+        verbose_name = _("导入预览")
+        verbose_name_plural = _("导入预览")
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def live(cls):
+        return cls.objects.filter(created_at__gt=timezone.now() - cls.LIFETIME)
+
+    @classmethod
+    def purge(cls, queryset=None):
+        """Delete ``queryset`` (by default: the expired previews) with their files."""
+        if queryset is None:
+            queryset = cls.objects.filter(created_at__lte=timezone.now() - cls.LIFETIME)
+        for preview in queryset:
+            preview.discard()
+
+    def discard(self):
+        storage = private_storage()
+        for entry in self.entries:
+            if entry.get("stored"):
+                storage.delete(entry["stored"])
+        self.delete()

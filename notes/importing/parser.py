@@ -110,7 +110,9 @@ class ParsedBrief:
     sections: list[ParsedSection] = field(default_factory=list)
     source_url: str | None = None
     keywords: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    #: ``{"field": …, "message": …}``: what the reader and parser were unsure of; ``field``
+    #: names the part concerned (title, series, type, summary, authors, sections) or is "".
+    warnings: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The structure printed by ``import_brief --json`` (documented in docs/importing.md)."""
@@ -125,7 +127,9 @@ class ParsedBrief:
                 {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.sections
             ],
             "source_url": self.source_url,
-            "warnings": [str(w) for w in self.warnings],
+            "warnings": [
+                {"field": w["field"], "message": str(w["message"])} for w in self.warnings
+            ],
         }
 
 
@@ -453,15 +457,17 @@ def parse_text(text: str, *, known_types=(), furniture=()) -> ParsedBrief:
     body = " ".join(p for s in sections for p in s.paragraphs)
     warnings = []
     if not authors:
-        warnings.append(_("没有找到作者署名（如“姓名/单位职务”），请在作者一栏补上。"))
+        message = _("没有找到作者署名（如“姓名/单位职务”），请在作者一栏补上。")
+        warnings.append({"field": "authors", "message": message})
     if not summary:
-        warnings.append(_("摘要是空的：没有找到“摘要”标记或摘要段落。"))
+        message = _("摘要是空的：没有找到“摘要”标记或摘要段落。")
+        warnings.append({"field": "summary", "message": message})
     odd = uncommon_characters(text)
     if odd:
-        warnings.append(
-            _("文中有不常见的字符，可能是文字层的错误，请核对：%(chars)s")
-            % {"chars": describe(odd)}
-        )
+        message = _("文中有不常见的字符，可能是文字层的错误，请核对：%(chars)s") % {
+            "chars": describe(odd)
+        }
+        warnings.append({"field": "", "message": message})
     return ParsedBrief(
         title=title,
         series=series,

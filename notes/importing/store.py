@@ -1,10 +1,15 @@
-"""Write a parsed brief as a draft note, matching what already exists by name."""
+"""Write a parsed brief as a draft note, matching what already exists by name.
+
+A brief is identified by what it says, not by the file it came in: the same
+brief imported as PDF and later as Word updates the same draft.
+"""
 
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +29,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def import_key(filename: str, title: str) -> str:
-    """The identity of an imported brief: its file name and its parsed title."""
-    identity = f"{Path(filename).name.casefold()}\n{key(title)}"
+def import_key(brief: ParsedBrief) -> str:
+    """The identity of an imported brief: its title and first author as parsed, compared
+    without spacing, case and compatibility forms (so PDF, Word and text agree)."""
+    author = brief.authors[0].name if brief.authors else ""
+    identity = f"{key(brief.title)}\n{key(author)}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
@@ -48,10 +55,20 @@ def _unique_slug(model, text, fallback):
     return slug
 
 
+def _by_key(queryset, name, *fields):
+    """The object one of whose ``fields`` equals ``name`` compared by :func:`key`
+    (``研 究 简 报`` is 研究简报); series and types are few, so all are read."""
+    wanted = key(name)
+    for obj in queryset:
+        if any(key(getattr(obj, f)) == wanted for f in fields if getattr(obj, f)):
+            return obj
+    return None
+
+
 def find_series(name, *, create):
     if not name:
         return None
-    series = Series.objects.filter(name__iexact=name.strip()).first()
+    series = _by_key(Series.objects.only("name"), name, "name")
     if series is None and create:
         series = Series.objects.create(name=name.strip(), slug=_unique_slug(Series, name, "series"))
     return series
@@ -61,8 +78,7 @@ def find_note_type(name, *, create):
     if not name:
         return None
     name = name.strip()
-    found = NoteType.objects.filter(name__iexact=name).first()
-    found = found or NoteType.objects.filter(name_en__iexact=name).first()
+    found = _by_key(NoteType.objects.only("name", "name_en"), name, "name", "name_en")
     if found is None and create:
         found = NoteType.objects.create(name=name, slug=_unique_slug(NoteType, name, "type"))
     return found
@@ -99,31 +115,51 @@ def _byline(author, credit, language):
     return f"{credit.affiliation}{credit.title}"[:200]
 
 
+def _check_taxonomy(brief, series, create_taxonomy, warnings):
+    """The series and type to set; a warning for each that does not exist and may not be created."""
+    if series is None:
+        series = find_series(brief.series, create=create_taxonomy)
+        if brief.series and series is None:
+            warnings.append(
+                _("栏目“%(name)s”不存在，未设置；请改为已有栏目，或确认新建。")
+                % {"name": brief.series}
+            )
+    note_type = find_note_type(brief.type, create=create_taxonomy)
+    if brief.type and note_type is None:
+        warnings.append(
+            _("类型“%(name)s”不存在，未设置；请改为已有类型，或确认新建。") % {"name": brief.type}
+        )
+    return series, note_type
+
+
 @transaction.atomic
 def save_brief(
     brief: ParsedBrief,
     *,
-    filename: str,
-    identity_title=None,
+    identity: str | None = None,
     user=None,
     series=None,
     publish_at=None,
-    create_taxonomy=True,
+    create_taxonomy=False,
     create_authors=True,
     may_update=None,
+    original=None,
+    offer_original=None,
 ) -> ImportResult:
     """Create (or update, when the same brief was imported before) a draft note.
 
-    The brief is identified by ``filename`` and ``identity_title`` (the title
-    as parsed, before a user corrected it; ``brief.title`` by default).
-    ``series`` overrides the brief's own; ``create_taxonomy`` and
-    ``create_authors`` say whether unknown series, types and authors may be
-    created (otherwise they are left out with a warning). ``may_update(note)``
-    decides whether an existing draft may be overwritten. A note that is no
-    longer a draft is never touched.
+    The brief is identified by ``identity`` (:func:`import_key` of the brief as
+    parsed, before a user corrected it; of ``brief`` itself by default).
+    ``series`` overrides the brief's own. A series or type that does not exist
+    is created only with ``create_taxonomy``; otherwise it is left out with a
+    warning. ``create_authors`` says the same of authors. ``may_update(note)``
+    decides whether an existing draft may be overwritten; a note that is no
+    longer a draft is never touched. ``original`` is ``(file name, bytes)`` of
+    the file imported, kept with the note (private until it is published);
+    ``offer_original`` sets whether the note page offers it for download.
     """
     warnings = []
-    identity = import_key(filename, identity_title or brief.title)
+    identity = identity or import_key(brief)
     note = Note.objects.select_for_update().filter(import_key=identity).first()
     created = note is None
     if note is not None:
@@ -141,14 +177,7 @@ def save_brief(
     else:
         note = Note(import_key=identity, created_by=user, status=Note.Status.DRAFT)
 
-    if series is None:
-        series = find_series(brief.series, create=create_taxonomy)
-        if brief.series and series is None:
-            warnings.append(_("栏目“%(name)s”不存在，未设置。") % {"name": brief.series})
-    note_type = find_note_type(brief.type, create=create_taxonomy)
-    if brief.type and note_type is None:
-        warnings.append(_("类型“%(name)s”不存在，未设置。") % {"name": brief.type})
-
+    series, note_type = _check_taxonomy(brief, series, create_taxonomy, warnings)
     note.title = brief.title[:200]
     note.series = series
     note.note_type = note_type
@@ -157,9 +186,17 @@ def save_brief(
     note.source_url = (brief.source_url or "")[:500]
     if publish_at is not None:
         note.published_at = publish_at
+    if offer_original is not None:
+        note.offer_original = offer_original
+    previous_file = note.original_file.name if not created else ""
+    if original is not None:
+        name, data = original
+        note.original_file.save(Path(name).name[-100:], ContentFile(data), save=False)
     if not created:
         note.version = F("version") + 1
     note.save()
+    if previous_file and previous_file != note.original_file.name:
+        transaction.on_commit(lambda: note.original_file.storage.delete(previous_file))
     if not created:
         note.refresh_from_db(fields=["version"])
         note.sections.all().delete()

@@ -7,14 +7,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from notes.admin_import import SESSION_KEY
-from notes.models import Author, Note, Series
+from notes.models import Author, ImportPreview, Note, Series
 from tests.factories import AuthorFactory, SeriesFactory, UserFactory
 from tests.notes.brief_files import BRIEFS, english_docx, english_pdf
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD = reverse("admin:notes_note_import")
+#: Corrections an Author must make to a brief naming a series and type that do not exist.
+NO_TAXONOMY = {"brief-0-series": "", "brief-0-note_type": ""}
 CHANGELIST = reverse("admin:notes_note_changelist")
 
 
@@ -26,15 +27,22 @@ def zh_file(name="platform_layout_zh.txt"):
     return SimpleUploadedFile(name, (BRIEFS / "platform_layout_zh.txt").read_bytes())
 
 
-def form_data(response):
-    """The POST data of the preview page as rendered (every form's initial values)."""
+def form_data(response, *, create=True):
+    """The POST data of the preview page as rendered (every form's initial values), with
+    new series and types confirmed when ``create``."""
     data = {}
     for item in response.context["items"]:
         form = item["form"]
         if form is None:
             continue
         for field in form:
-            data[field.html_name] = field.value() or ""
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value not in (None, False):
+                data[field.html_name] = value
+        if create:
+            data[f"{form.prefix}-create_series"] = data[f"{form.prefix}-create_type"] = "on"
     return data
 
 
@@ -98,7 +106,7 @@ def test_upload_preview_and_create(client, editor):
     assert note.sections.get(position=3).body.startswith("### （一）直接拉动\n\n改造直接带动")
     messages = [str(m) for m in get_messages(created.wsgi_request)]
     assert any("已创建草稿" in m and f"/admin/notes/note/{note.pk}/change/" in m for m in messages)
-    assert SESSION_KEY not in client.session or not client.session[SESSION_KEY]
+    assert not ImportPreview.objects.exists()  # used: deleted
 
 
 def test_importing_the_same_file_again_updates_the_draft(client, editor):
@@ -135,8 +143,9 @@ def test_pdf_and_docx_uploads(client, editor):
     preview = client.get(location)
     titles = [item["form"]["title"].value() for item in preview.context["items"]]
     assert titles == ["Shipping Costs and the Next Round of Inflation"] * 2
-    client.post(location, form_data(preview))
-    assert Note.objects.count() == 2  # different files, so different drafts
+    response = client.post(location, form_data(preview), follow=True)
+    assert Note.objects.count() == 1  # the same brief: the second file updates the draft
+    assert "同一简报导入过" in response.content.decode()
     assert Author.objects.filter(name="Jane Doe").count() == 1
 
 
@@ -159,11 +168,17 @@ def test_author_cannot_create_series_but_can_create_authors(client, author_user)
     SeriesFactory(name="别的栏目")
     client.force_login(author_user)
     location = upload(client, zh_file())["Location"]
-    response = client.post(location, form_data(client.get(location)), follow=True)
+    data = form_data(client.get(location))
+    response = client.post(location, data)
+    assert response.status_code == 200  # asked again, nothing saved
+    assert "栏目“宏观”不存在，您无权新建" in response.content.decode()
+    assert not Note.objects.exists()
+
+    data["brief-0-series"] = data["brief-0-note_type"] = ""
+    client.post(location, data)
     note = Note.objects.get()
     assert note.series is None and note.note_type is None
     assert not Series.objects.filter(name="宏观").exists()
-    assert "栏目“宏观”不存在" in response.content.decode()
     assert note.created_by == author_user
     assert Author.objects.filter(name="李明").exists()
 
@@ -236,14 +251,14 @@ def test_a_draft_the_user_may_not_change_is_not_overwritten(client, author_user,
 
     client.force_login(author_user)
     location = upload(client, zh_file())["Location"]
-    client.post(location, form_data(client.get(location)))
+    client.post(location, form_data(client.get(location)) | NO_TAXONOMY)
     note = Note.objects.get()
 
     monkeypatch.setattr(
         NoteAdmin, "has_change_permission", lambda self, request, obj=None: obj is None
     )
     location = upload(client, zh_file())["Location"]
-    data = form_data(client.get(location))
+    data = form_data(client.get(location)) | NO_TAXONOMY
     data["brief-0-title"] = "不该出现的标题"
     response = client.post(location, data, follow=True)
     assert "无权修改" in response.content.decode()

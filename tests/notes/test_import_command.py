@@ -61,7 +61,7 @@ def test_json_prints_one_object_per_file_without_the_database(shared_briefs):
 @pytest.mark.django_db
 @pytest.mark.shared
 def test_import_creates_a_draft(shared_briefs):
-    out, _ = run(shared_briefs / SAMPLE)
+    out, _ = run(shared_briefs / SAMPLE, "--create-taxonomy")
     note = Note.objects.get()
     assert note.status == Note.Status.DRAFT
     assert note.published_at is None
@@ -91,10 +91,10 @@ def test_import_creates_a_draft(shared_briefs):
 
 @pytest.mark.django_db
 def test_reimporting_the_same_file_updates_the_draft():
-    run(ZH)
+    run(ZH, "--create-taxonomy")
     note = Note.objects.get()
     note.sections.update(body="被编辑过")
-    out, _ = run(ZH)
+    out, _ = run(ZH, "--create-taxonomy")
     assert Note.objects.count() == 1
     note.refresh_from_db()
     assert note.version == 2

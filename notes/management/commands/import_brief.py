@@ -1,5 +1,6 @@
 import json
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,14 +12,14 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from notes.importing import BriefError, load_path
-from notes.importing.store import import_key, save_brief
+from notes.importing.store import find_note_type, find_series, import_key, save_brief
 from notes.models import Note, NoteType, Series
 
 
 class Command(BaseCommand):
     help = (
-        "导入简报（.txt、.md、.pdf、.docx）为草稿；再次导入同一文件会更新那篇草稿。"
-        "--json 只打印解析结果，不写数据库。"
+        "导入简报（.txt、.md、.pdf、.docx）为草稿；再次导入同一简报（标题和第一作者相同，"
+        "任何格式）会更新那篇草稿。--json 只打印解析结果，不写数据库。"
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,16 @@ class Command(BaseCommand):
             "--json", action="store_true", help="每个文件打印一行 JSON（不访问数据库）。"
         )
         parser.add_argument("--series", metavar="SLUG", help="把导入的文章放进这个栏目。")
+        parser.add_argument(
+            "--create-taxonomy",
+            action="store_true",
+            help="简报里的栏目或类型不存在时新建；不加此项则不设置并给出提示。",
+        )
+        parser.add_argument(
+            "--offer-original",
+            action="store_true",
+            help="文章发布后在文章页提供原文件下载。",
+        )
         parser.add_argument(
             "--publish-at",
             metavar="ISO",
@@ -51,26 +62,34 @@ class Command(BaseCommand):
         for path in progress:
             try:
                 _text, brief = load_path(path, known_types=known_types)
+                warnings = [w["message"] for w in brief.as_dict()["warnings"]]
                 if options["json"]:
                     self.stdout.write(json.dumps(brief.as_dict(), ensure_ascii=False))
                     counts["imported"] += 1
                 elif options["dry_run"]:
-                    self._report_dry_run(path, brief, counts)
+                    self._report_dry_run(path, brief, counts, series, options)
                 else:
                     result = save_brief(
-                        brief, filename=str(path), series=series, publish_at=publish_at
+                        brief,
+                        series=series,
+                        publish_at=publish_at,
+                        create_taxonomy=options["create_taxonomy"],
+                        original=(Path(path).name, Path(path).read_bytes()),
+                        offer_original=options["offer_original"] or None,
                     )
+                    warnings += result.warnings
                     counts["imported" if result.created else "updated"] += 1
                     url = settings.SITE_URL + reverse(
                         "admin:notes_note_change", args=[result.note.pk]
                     )
-                    message = (
-                        _("已创建《%(title)s》") if result.created else _("已更新《%(title)s》")
-                    )
+                    if result.created:
+                        message = _("已创建《%(title)s》")
+                    else:
+                        message = _("已更新《%(title)s》：同一简报（标题和第一作者相同）导入过")
                     message = message % {"title": result.note.title}
                     self._write(self.stdout, f"{path}: {message} {url}")
-                    for warning in result.warnings:
-                        self._write(self.stderr, f"{path}: " + _("注意：%s") % warning)
+                for warning in warnings:
+                    self._write(self.stderr, f"{path}: " + _("注意：%s") % warning)
             except BriefError as error:
                 counts["failed"] += 1
                 self._write(self.stderr, f"{path}: " + _("失败：%s") % error)
@@ -109,8 +128,8 @@ class Command(BaseCommand):
             raise CommandError(_("没有网址名为 %r 的栏目。") % slug)
         return series
 
-    def _report_dry_run(self, path, brief, counts):
-        existing = Note.objects.filter(import_key=import_key(str(path), brief.title)).first()
+    def _report_dry_run(self, path, brief, counts, series, options):
+        existing = Note.objects.filter(import_key=import_key(brief)).first()
         if existing is None:
             action, counts["imported"] = _("将创建"), counts["imported"] + 1
         elif existing.status != Note.Status.DRAFT:
@@ -124,9 +143,21 @@ class Command(BaseCommand):
             f"{path}: {action}《{brief.title}》 "
             + _("栏目=%(series)s 类型=%(type)s 作者=%(authors)s 段落=%(sizes)s")
             % {
-                "series": brief.series or "-",
+                "series": (series.name if series else brief.series) or "-",
                 "type": brief.type or "-",
                 "authors": "、".join(a.name for a in brief.authors) or "-",
                 "sizes": sizes,
             },
         )
+        missing = []
+        if series is None and brief.series and find_series(brief.series, create=False) is None:
+            missing.append(_("栏目“%(name)s”不存在") % {"name": brief.series})
+        if brief.type and find_note_type(brief.type, create=False) is None:
+            missing.append(_("类型“%(name)s”不存在") % {"name": brief.type})
+        for message in missing:
+            hint = (
+                _("将新建")
+                if options["create_taxonomy"]
+                else _("将不设置（用 --create-taxonomy 新建）")
+            )
+            self._write(self.stderr, f"{path}: " + _("注意：%s") % f"{message}，{hint}")

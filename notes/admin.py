@@ -7,6 +7,8 @@ from adminsortable2.admin import (
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -156,7 +158,14 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, SectionInline]
-    readonly_fields = ["state", "created_by", "created_at", "updated_at", "version"]
+    readonly_fields = [
+        "state",
+        "original",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     fieldsets = [
         (
             None,
@@ -173,7 +182,10 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
                 ]
             },
         ),
-        (_("发布"), {"fields": ["state", "published_at", "source_url"]}),
+        (
+            _("发布"),
+            {"fields": ["state", "published_at", "source_url", "original", "offer_original"]},
+        ),
         (
             _("记录"),
             {
@@ -201,6 +213,13 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj):
         return state_label(obj)
+
+    @admin.display(description=_("原文文件"))
+    def original(self, obj):
+        if not obj.pk or not obj.original_file:
+            return "—"
+        url = reverse("admin:notes_note_original", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
 @admin.register(Author)

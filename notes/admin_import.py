@@ -27,6 +27,7 @@ from notes.importing import BriefError, load_brief
 from notes.importing.readers import MAX_FILE_SIZE, check_size
 from notes.importing.store import import_key, save_brief
 from notes.models import ImportPreview, NoteType, private_storage
+from notes.views_original import serve_original
 
 #: Previews one user keeps at once; older ones are deleted.
 MAX_PREVIEWS = 3
@@ -45,6 +46,11 @@ def import_urls(model_admin):
             "import/",
             site.admin_view(lambda request: upload_view(request, model_admin)),
             name="notes_note_import",
+        ),
+        path(
+            "<int:pk>/original/",
+            site.admin_view(lambda request, pk: original_view(request, model_admin, pk)),
+            name="notes_note_original",
         ),
         path(
             "import/<str:token>/",
@@ -179,6 +185,14 @@ def _item(entry, form):
         )
     fields = [(field, warnings.get(field.name, [])) for field in form]
     return {"entry": entry, "form": form, "fields": fields, "warnings": warnings.get("", [])}
+
+
+def original_view(request, model_admin, pk):
+    """The imported file of a note the user may see in the admin, whatever its state."""
+    note = model_admin.get_queryset(request).filter(pk=pk).first()
+    if note is None or not model_admin.has_view_permission(request, note):
+        raise Http404
+    return serve_original(note)
 
 
 def preview_view(request, model_admin, token):

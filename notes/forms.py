@@ -40,7 +40,7 @@ class NoteAdminForm(forms.ModelForm):
         model = Note
         fields = [
             "title", "slug", "series", "note_type", "language", "summary", "tags",
-            "status", "published_at", "source_url",
+            "status", "published_at", "source_url", "offer_original",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -373,6 +374,21 @@ class Note(models.Model):
             .first()
         )
         return previous, following
+
+    @property
+    def original_name(self):
+        """The imported file's name as it was uploaded (the stored name adds a folder)."""
+        return Path(self.original_file.name).name if self.original_file else ""
+
+    @property
+    def original_label(self):
+        suffix = Path(self.original_file.name).suffix.lower() if self.original_file else ""
+        kinds = {".pdf": "PDF", ".docx": "Word", ".txt": _("文本"), ".md": "Markdown"}
+        return _("下载原文 %(kind)s") % {"kind": kinds.get(suffix, suffix.lstrip("."))}
+
+    @property
+    def offers_original(self):
+        return bool(self.offer_original and self.original_file)
 
     def ordered_authorships(self):
         """Authorships in byline order; uses the prefetch cache when present."""

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from notes import feeds, views, views_search
+from notes import feeds, views, views_original, views_search
 from notes.converters import UnicodeSlugConverter
 from notes.sitemaps import SITEMAPS
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("notes/", views.note_list, name="list"),
     path("notes/<int:pk>/", views.note_detail, name="detail-noslug"),
     path("notes/<int:pk>/<str:slug>/", views.note_detail, name="detail"),
+    path("notes/<int:pk>/<str:slug>/original/", views_original.note_original, name="original"),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<uslug:slug>/", views.topic_detail, name="topic"),
     path("topics/<uslug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),

@@ -45,6 +45,8 @@ DEFAULT_TYPES = (
     "Research Note",
     "研究报告",
     "Report",
+    "专题报告",
+    "Special Report",
     "评论",
     "Commentary",
     "政策简报",

@@ -100,15 +100,32 @@ def _open(data: bytes):
     return document
 
 
-def _to_display(rotation, width, height):
-    """A function from PDF user space to the page as displayed (y down), and its size."""
-    if rotation == 90:
-        return (lambda x, y: (y, x)), height, width
-    if rotation == 180:
-        return (lambda x, y: (width - x, y)), width, height
-    if rotation == 270:
-        return (lambda x, y: (height - y, width - x)), height, width
-    return (lambda x, y: (x, height - y)), width, height
+def _orientations(width, height):
+    """The four ways to turn a page, as functions from PDF user space to (x right, y down),
+    each with the height of the turned page."""
+    return [
+        (lambda x, y: (x, height - y), height),
+        (lambda x, y: (y, x), width),
+        (lambda x, y: (width - x, y), height),
+        (lambda x, y: (height - y, width - x), width),
+    ]
+
+
+def _upright(raw_lines, width, height):
+    """The turn of the page under which its text runs left to right and top to bottom
+    (whatever the page's /Rotate says: that is how it is shown, not how it is written)."""
+    best, best_score = None, None
+    for place, turned_height in _orientations(width, height):
+        score, previous_start = 0, None
+        for chars in raw_lines:
+            points = [place((c[1] + c[3]) / 2, (c[2] + c[4]) / 2) for c in chars]
+            score += sum(1 if b[0] > a[0] else -1 for a, b in itertools.pairwise(points))
+            if previous_start is not None:
+                score += 1 if points[0][1] > previous_start[1] else -1
+            previous_start = points[0]
+        if best_score is None or score > best_score:
+            best, best_score = (place, turned_height), score
+    return best
 
 
 def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
@@ -118,33 +135,43 @@ def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
-        place, _width, height = _to_display(page.get_rotation(), *page.get_size())
-        lines, chars, unreadable = [], [], 0
-
-        def close():
-            visible = [c for c in chars if not c[0].isspace()]
-            if visible:
-                lines.append(_line(chars, visible, number, height))
-            chars.clear()
-
+        raw_lines, chars, unreadable = [], [], 0
         for index in range(count):
             code = raw.FPDFText_GetUnicode(textpage.raw, index)
             if code in (10, 13):
-                if code == 10:
-                    close()
+                if code == 10 and any(not c[0].isspace() for c in chars):
+                    raw_lines.append(chars)
+                    chars = []
                 continue
             ch = chr(code) if code < 0x110000 else "\ufffd"
             if code == 0 or code in (0xFFFD, 0xFFFE) or 0xE000 <= code <= 0xF8FF:
                 unreadable += 1
                 if code in (0, 0xFFFE):
                     continue
-            left, bottom, right, top = textpage.get_charbox(index, loose=True)
-            (x0, y0), (x1, y1) = place(left, top), place(right, bottom)
-            chars.append((ch, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
-        close()
-        return lines, count, unreadable
+            chars.append((ch, *textpage.get_charbox(index, loose=True)))
+        if any(not c[0].isspace() for c in chars):
+            raw_lines.append(chars)
     finally:
         textpage.close()
+    if not raw_lines:
+        return [], count, unreadable
+    width, height = page.get_size()  # as shown: turned by the page's /Rotate
+    if page.get_rotation() in (90, 270):
+        width, height = height, width
+    place, height = _upright(
+        [[c for c in chars if not c[0].isspace()] for chars in raw_lines], width, height
+    )
+    lines = []
+    for chars in raw_lines:
+        turned = []
+        for ch, left, bottom, right, top in chars:
+            (x0, y0), (x1, y1) = place(left, top), place(right, bottom)
+            turned.append((ch, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
+        lines.append(_line(turned, [c for c in turned if not c[0].isspace()], number, height))
+    upward = sum(1 for a, b in itertools.pairwise(lines) if b.top < a.top)
+    if upward > len(lines) // 2:  # the text layer runs bottom to top: read it top to bottom
+        lines.sort(key=lambda line: (line.top, line.x0))
+    return lines, count, unreadable
 
 
 def _line(chars, visible, page, page_height) -> PdfLine:
@@ -225,10 +252,11 @@ def _pitch(pages, body_size):
     return sorted(distances)[len(distances) // 5] if distances else 1.3 * body_size
 
 
-def _edges(lines, index, pitch):
+def _edges(lines, index, pitch, fallback_right):
     """The left and right edges of the text column around ``lines[index]``: the left
     edge of the lines of the same size in the same run (no gap between them, four
-    either way), the right edge of those lines on the whole page."""
+    either way), the right edge of those lines on the whole page (or, on a page with
+    few of them, in the whole document)."""
     line = lines[index]
     run = [line]
     for step in (-1, 1):
@@ -239,7 +267,8 @@ def _edges(lines, index, pitch):
                 break
             run.append(other)
             current = other
-    right = max(o.x1 for o in lines if _same_size(o.size, line.size))
+    same = [o.x1 for o in lines if _same_size(o.size, line.size)]
+    right = max(same) if len(same) >= 3 else max(fallback_right(line), *same)
     return min(o.x0 for o in run), right
 
 
@@ -261,7 +290,16 @@ def _paragraphs(pages, body_size):
     """``(blocks, crossing)``: the text's paragraphs, and the page breaks whose
     paragraph continuation is uncertain."""
     pitch = _pitch(pages, body_size)
-    flow = [(line, _edges(lines, i, pitch)) for lines in pages for i, line in enumerate(lines)]
+    everything = [line for lines in pages for line in lines]
+
+    def fallback_right(line):
+        return max(o.x1 for o in everything if _same_size(o.size, line.size))
+
+    flow = [
+        (line, _edges(lines, i, pitch, fallback_right))
+        for lines in pages
+        for i, line in enumerate(lines)
+    ]
     indents = sum(
         1
         for line, (left, _right) in flow

@@ -124,3 +124,39 @@ def zip_bomb(*, entries=1, size=80 * 1024 * 1024) -> bytes:
                     member.write(chunk)
                 member.write(b"\0" * (size % len(chunk)))
     return buffer.getvalue()
+
+
+def pdf_with_cmap(mapping: str, text: str = "The brief text reads well on paper " * 12) -> bytes:
+    """A one-page PDF whose text layer maps every character code through ``mapping``
+    (a ToUnicode ``bfrange`` destination such as ``<E000>`` or ``<00000041>``): the
+    page looks right, the extracted text does not."""
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Broken def 1 begincodespacerange <00> <FF> endcodespacerange\n"
+        f"1 beginbfrange <20> <7E> {mapping} endbfrange\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    lines = [text[i : i + 60] for i in range(0, len(text), 60)]
+    content = "BT /F1 11 Tf 14 TL 60 760 Td " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out.getvalue()

@@ -205,7 +205,7 @@ def test_text_repeated_at_page_tops_outside_the_band_is_kept_with_a_warning():
         pdf.set_font("Helvetica", size=11)
         pdf.multi_cell(0, 6, "Weekly Outlook", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
-        pdf.multi_cell(0, 6, f"Body text of page {n + 1} goes on for a while. " * 8)
+        pdf.multi_cell(0, 6, f"Body text of page {n + 1} goes on for a while. " * 7)
     extracted = extract("x.pdf", bytes(pdf.output()))
     assert extracted.text.count("Weekly Outlook") == 2
     (warning,) = extracted.warnings

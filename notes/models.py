@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from notes.rendering import render_markdown
 def private_storage():
     """Files no URL serves directly; views hand them out after checking."""
     return storages["private"]
+
+
+def original_path(note, filename):
+    """A folder of its own for each imported original, so the file keeps its name."""
+    return f"originals/{uuid.uuid4().hex}/{filename}"
 
 
 def unicode_slug(text: str, *, max_length: int = 100, fallback: str = "item") -> str:
@@ -270,7 +276,7 @@ class Note(models.Model):
     )
     original_file = models.FileField(
         _("原文文件"),
-        upload_to="originals/%Y/%m/",
+        upload_to=original_path,
         storage=private_storage,
         max_length=300,
         blank=True,

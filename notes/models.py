@@ -544,11 +544,13 @@ class ImportPreview(models.Model):
 
     @classmethod
     def purge(cls, queryset=None):
-        """Delete ``queryset`` (by default: the expired previews) with their files."""
+        """Delete ``queryset`` (by default: the expired previews) with their files; how many."""
         if queryset is None:
             queryset = cls.objects.filter(created_at__lte=timezone.now() - cls.LIFETIME)
-        for preview in queryset:
+        previews = list(queryset)
+        for preview in previews:
             preview.discard()
+        return len(previews)
 
     def discard(self):
         storage = private_storage()

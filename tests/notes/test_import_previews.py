@@ -263,3 +263,16 @@ def test_an_author_must_correct_unknown_taxonomy_before_saving(client, author_us
     assert client.post(location, data).status_code == 200
     client.post(location, data | NO_TAXONOMY)
     assert Note.objects.get().series is None
+
+
+def test_expired_previews_are_purged_by_the_command(client, editor):
+    client.force_login(editor)
+    upload(client, SimpleUploadedFile("a.txt", ZH.read_bytes()))
+    stored = ImportPreview.objects.get().entries[0]["stored"]
+    out = StringIO()
+    call_command("purge_import_previews", stdout=out)
+    assert ImportPreview.objects.count() == 1 and "已删除 0 个" in out.getvalue()
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        call_command("purge_import_previews", stdout=out)
+    assert not ImportPreview.objects.exists() and not private_storage().exists(stored)
+    assert "已删除 1 个" in out.getvalue()

@@ -14,9 +14,11 @@ text layer happens to say:
   (the two-character first-line indent of Chinese house style), after a
   vertical gap, where the size changes, after a short line that ends a
   sentence, and after a line standing on its own (centred, or much shorter).
-* **Headings** set larger than the body and standing alone become Markdown
-  headings (``## ``, ``### `` for a smaller heading size); the parser decides
-  what they are.
+* **Headings** set larger than the body and standing alone, after the first
+  paragraph of body text, become Markdown headings (``## ``); the parser decides
+  what they are (a 摘要 or 正文 marker set large stays a marker).
+* **Pages are read upright**: the turn under which the characters run left to
+  right and the lines top to bottom, whatever the page's /Rotate says.
 
 The result is plain text, one paragraph per block, so the text parser reads a
 PDF the way it reads a Word file.
@@ -305,6 +307,20 @@ def _paragraphs(pages, body_size):
         for line, (left, _right) in flow
         if INDENT[0] * line.em <= line.x0 - left <= INDENT[1] * line.em
     )
+    gaps = sum(
+        1
+        for a, b in itertools.pairwise(everything)
+        if a.page == b.page and _same_size(a.size, b.size) and b.bottom - a.bottom > GAP * pitch
+    )
+    # Ragged right (English set flush left): many lines end short without ending a
+    # sentence, so a short line ending one is no sign of a paragraph's end when indents
+    # or gaps mark the paragraphs.
+    open_short = sum(
+        1
+        for line, (_left, right) in flow
+        if line.text[-1] not in SENTENCE_END and line.x1 < right - 1.5 * line.em
+    )
+    short_ends = not (open_short > 0.2 * len(flow) and (indents >= 2 or gaps >= 2))
     blocks, current, uncertain = [], [], []
     previous = None
     for line, (left, right) in flow:
@@ -318,7 +334,7 @@ def _paragraphs(pages, body_size):
                 or indented
                 or _alone(before, p_left, p_right)
                 or line.x0 - left > INDENT[1] * line.em  # centred
-                or _ends(before, p_right)
+                or (short_ends and _ends(before, p_right))
             )
             if not starts and not new_page:
                 starts = line.bottom - before.bottom > GAP * pitch

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notes', '0006_search_frequent_tokens'),
+        ('notes', '0007_note_deleted_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

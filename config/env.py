@@ -6,6 +6,7 @@ set (``SystemExit`` with a message), never a wall of traceback.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -46,6 +47,13 @@ def env_int(name: str, *, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, *, choices: list[str], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        fail(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -60,6 +68,25 @@ def env_secret_key(*, debug: bool) -> str:
     if debug:
         return "django-insecure-development-only-key-never-used-in-production"
     fail("DJANGO_SECRET_KEY is not set; set it to a long random string, or set DJANGO_DEBUG=1.")
+
+
+def env_site_url(*, debug: bool) -> str:
+    """The site's public address (scheme and host, no path), without a trailing slash."""
+    raw = os.environ.get("SITE_URL", "").strip()
+    if not raw:
+        if debug:
+            return "http://localhost:8000"
+        fail(
+            "SITE_URL is not set; set it to the site's public address, e.g. https://notes.example.org."
+        )
+    try:
+        parts = urlsplit(raw)
+        valid = parts.scheme in ("http", "https") and parts.hostname and parts.port != 0
+    except ValueError:  # a malformed host or port
+        valid = False
+    if not valid or parts.path.strip("/") or parts.query or parts.username:
+        fail(f"SITE_URL={raw!r} is not an address like https://notes.example.org (no path).")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def env_database(name: str, *, default_sqlite: Path) -> dict:

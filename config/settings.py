@@ -6,7 +6,16 @@ site refuses to start without a secret key; see ``config/env.py``.
 
 from pathlib import Path
 
-from config.env import env_bool, env_database, env_int, env_list, env_secret_key, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_site_url,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +25,7 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env_str("SITE_URL", default="http://localhost:8000").rstrip("/")
+SITE_URL = env_site_url(debug=DEBUG)
 SITE_NAME = env_str("SITE_NAME", default="研究简报")
 
 INSTALLED_APPS = [
@@ -28,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "storages",
     "django.contrib.humanize",
     "adminsortable2",
     "taggit",
@@ -41,10 +51,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.ResponseDefaultsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,10 +95,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis costs a request half a second, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages: how long browsers and proxies may keep them (never past the
+# next scheduled publication), and whether rendered pages are kept in the cache above.
+PUBLIC_PAGE_MAX_AGE = env_int("DJANGO_PUBLIC_MAX_AGE", default=120)
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+PAGE_CACHE_TIMEOUT = 3600
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -146,12 +169,41 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(
     env_str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+# Uploads: MEDIA_ROOT on one machine (served under MEDIA_URL by the app or the proxy);
+# an S3-compatible bucket when several app servers must see the same files, with the
+# private files in the same bucket under private/, read only through the app.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    _S3 = {
+        "bucket_name": MEDIA_S3_BUCKET,
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env_str("MEDIA_S3_REGION", default="") or None,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "location": "media",
+            "custom_domain": env_str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "private"},
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    PRIVATE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": MEDIA_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -186,33 +238,75 @@ if BEHIND_TLS_PROXY:
 TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", default=1 if BEHIND_TLS_PROXY else 0)
 SECURE_HSTS_SECONDS = int(env_str("DJANGO_HSTS_SECONDS", default="0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+# Preloading is hard to undo (months to leave the browsers' lists): only by choice.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The proxy's health check may come over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_HTTPONLY = True
+# Every cookie is Secure (off the development server), HttpOnly and SameSite. Anonymous
+# readers get none: the language is in the URL, and public pages hold no form with a token.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "magnetometer", "microphone", "midi", "payment", "serial",
+        "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
+# Nothing is allowed unless named; every asset comes from the site itself (and uploads
+# from the bucket's own domain when they live in object storage).
+MEDIA_ORIGINS = (
+    [f"https://{MEDIA_STORAGE['OPTIONS']['custom_domain'].split('/')[0]}"]
+    if (MEDIA_S3_BUCKET and MEDIA_STORAGE["OPTIONS"]["custom_domain"])
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
+        "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
 
+# Logs go to stderr: one line of text a record, or one JSON object with LOG_FORMAT=json.
+# Each carries the request's id; refused requests (4xx) are INFO, without traceback.
+LOG_FORMAT = env_choice("LOG_FORMAT", choices=["text", "json"], default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "denied_at_info": {"()": "config.logs.DeniedRequestsAtInfo"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "denied_at_info"],
+        }
+    },
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 )
+os.environ.setdefault("SITE_URL", "http://localhost:8000")
 os.environ["DJANGO_DEBUG"] = "0"  # tests run with production settings
 
 from config.settings import *  # noqa: F403
@@ -23,3 +24,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 AXES_ENABLED = True
 # Tests that need it turn it on; the rest sign in administrators without a phone.
 REQUIRE_2FA_FOR_ADMINS = False
+# A test's transaction never commits, so the public generation never moves on its own:
+# rendered pages are kept only in the tests of the page cache, which turn it on.
+PAGE_CACHE = False

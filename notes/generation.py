@@ -23,6 +23,8 @@ uncached.
 
 import logging
 import secrets
+from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -33,30 +35,46 @@ logger = logging.getLogger(__name__)
 
 KEY = "public:generation"
 NEXT_KEY = "public:next-publication:{}"
+#: A generation's next publication time is looked up again after this long.
+NEXT_TIMEOUT = 24 * 3600
 #: ``None`` in the cache means "no scheduled note"; this stands for "not known".
 _UNKNOWN = object()
 
 
+class State(NamedTuple):
+    number: int
+    #: when the next scheduled note becomes public (``None``: nothing is scheduled)
+    next_publication: datetime | None
+
+
 def current() -> int | None:
     """The generation now, or ``None`` if the cache cannot be reached."""
+    now = state()
+    return now.number if now else None
+
+
+def state() -> State | None:
+    """The generation now and the time of the next scheduled publication, or
+    ``None`` if the cache cannot be reached."""
     try:
         generation = cache.get(KEY)
         if generation is None:
             cache.add(KEY, secrets.randbelow(2**62), timeout=None)
             generation = cache.get(KEY)
         upcoming = cache.get(NEXT_KEY.format(generation), _UNKNOWN)
+        if upcoming is not _UNKNOWN and upcoming is not None and upcoming <= timezone.now():
+            generation, upcoming = cache.incr(KEY), _UNKNOWN
         if upcoming is _UNKNOWN:
-            upcoming = _next_publication()
-            cache.set(NEXT_KEY.format(generation), upcoming, timeout=None)
-        if upcoming is not None and upcoming <= timezone.now():
-            return bump()
-    except Exception:
-        logger.warning("The cache cannot be reached: serving without it.", exc_info=True)
+            upcoming = next_publication()
+            cache.set(NEXT_KEY.format(generation), upcoming, timeout=NEXT_TIMEOUT)
+    except Exception as error:
+        logger.warning("The cache cannot be reached (%r): serving without it.", error)
         return None
-    return generation
+    return State(generation, upcoming)
 
 
-def _next_publication():
+def next_publication():
+    """When the next scheduled note becomes public, read from the database."""
     from notes.models import Note
 
     return (
@@ -73,8 +91,8 @@ def bump() -> int | None:
         return cache.incr(KEY)
     except ValueError:  # no number yet: the next reader starts one
         return None
-    except Exception:
-        logger.warning("The cache cannot be reached: the generation was not bumped.", exc_info=True)
+    except Exception as error:
+        logger.warning("The cache cannot be reached (%r): the generation was not bumped.", error)
         return None
 
 

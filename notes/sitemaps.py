@@ -5,7 +5,15 @@ from django.urls import reverse
 from notes.models import Author, Note, Series, Topic, published_q
 
 
-class NoteSitemap(Sitemap):
+class InEveryLanguage(Sitemap):
+    """Each page once per language, with its other languages as ``hreflang`` alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class NoteSitemap(InEveryLanguage):
     changefreq = "monthly"
     priority = 0.8
 
@@ -16,7 +24,7 @@ class NoteSitemap(Sitemap):
         return note.updated_at
 
 
-class _WithPublishedNotes(Sitemap):
+class _WithPublishedNotes(InEveryLanguage):
     """Topic, author and series pages that list at least one published note."""
 
     changefreq = "weekly"
@@ -50,7 +58,7 @@ class SeriesSitemap(_WithPublishedNotes):
     path = "notes__"
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(InEveryLanguage):
     changefreq = "daily"
     priority = 1.0
 

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
@@ -173,21 +174,14 @@ class NoteMonthArchiveView(ArchiveMixin, MonthArchiveView):
 
 @require_GET
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        "Disallow: /search/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
+    lines = ["User-agent: *"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            prefix = reverse("notes:home").rstrip("/")
+        lines += [f"Disallow: {prefix}/{part}/" for part in ("admin", "accounts", "search")]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
-
-
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")

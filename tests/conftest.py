@@ -43,10 +43,24 @@ def administrator(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request for an English page
+    leaves English active in the thread, and ``reverse()`` would follow it."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no rate-limit counts from earlier tests."""
+    """Each test starts with an empty cache: no rate-limit counts or public generation
+    from earlier tests."""
     from django.core.cache import cache
 
+    cache.clear()
+    yield
     cache.clear()
 
 

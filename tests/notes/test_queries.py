@@ -2,6 +2,7 @@
 
 import pytest
 
+from notes import generation
 from tests.factories import (
     AuthorFactory,
     AuthorshipFactory,
@@ -27,7 +28,7 @@ PAGES = {
     "/archive/{year}/{month}/": 8,
     "/feed/": 3,
     "/topics/t0/feed/": 4,
-    "/sitemap.xml": 8,
+    "/sitemap.xml": 4,
     "NOTE": 7,
 }
 
@@ -55,6 +56,7 @@ def page_url(url, note):
 def test_query_count_is_the_same_for_1_and_50_notes(client, url, django_assert_num_queries):
     author, series = AuthorFactory(slug="a0"), SeriesFactory(slug="s0")
     first = make_notes(1, series=series, author=author)[0]
+    generation.current()  # looks up the next scheduled note: once per change, not per page
     with django_assert_num_queries(PAGES[url]):
         assert client.get(page_url(url, first)).status_code == 200
     make_notes(49, series=series, author=author)

@@ -1,11 +1,12 @@
-# research-notes: `make run` serves the site with demo content, `make test` runs the suite.
+# research-notes: `make run` serves the site with demo content, `make test` runs the suite,
+# `make serve` runs it the way production does (gunicorn, DEBUG off, collected static files).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test lint format screenshots messages clean
+.PHONY: install run serve test lint format screenshots messages clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,18 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production settings on http://127.0.0.1:8000 with the local database (and Redis when
+# REDIS_URL is set). The secret key below is for this machine only.
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECRET_KEY ?= local-serve-only-key-never-used-on-a-real-site-0123456789abcdef
+serve: export SITE_URL ?= http://127.0.0.1:8000
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

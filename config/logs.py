@@ -29,9 +29,13 @@ ACCESS_FIELDS = {
 
 
 class RequestIdFilter(logging.Filter):
+    """Puts ``request_id`` on the record: the id of the request it names (Django's
+    request logs, written when the response is done) or of the one being served."""
+
     def filter(self, record):
         if not hasattr(record, "request_id"):
-            record.request_id = request_id.get()
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "id", None) or request_id.get()
         return True
 
 

@@ -11,6 +11,7 @@ os.environ["DJANGO_DEBUG"] = "0"  # tests run with production settings
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES
 
+SITE_URL = "http://localhost:8000"  # whatever the environment says: tests compare it
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,

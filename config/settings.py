@@ -96,7 +96,7 @@ REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis costs a request half a second, not a hung worker.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

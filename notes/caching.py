@@ -2,11 +2,12 @@
 
 :func:`public_page` wraps a public view. For an anonymous GET it
 
-- serves the page from Django's cache (Redis in production), stored under the
-  public content generation (:mod:`notes.generation`) read *before* the page was
-  rendered, so that a page read from data older than a change is never stored
-  under the number that follows the change; every app server reads the same
-  number, so each sees a change at once;
+- serves the page from Django's cache (Redis in production), where it is kept
+  with the public content generation (:mod:`notes.generation`) read *before*
+  it was rendered, and only while that is still the generation: a page read
+  from data older than a change is never taken for one that follows it, and
+  every app server reads the same number, so each sees a change at once. The
+  generation and the page come in one round trip to the cache;
 - sends ``Cache-Control: public, max-age, s-maxage`` (``PUBLIC_PAGE_MAX_AGE``,
   cut short so that no copy outlives the next scheduled publication), an
   ``ETag`` (the digest of the page) and ``Last-Modified``, and answers a
@@ -38,7 +39,7 @@ from notes import generation
 
 logger = logging.getLogger(__name__)
 
-KEY = "page:{generation}:{url}"
+KEY = "page:{url}"
 
 
 def public_page(view):
@@ -52,19 +53,17 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             return response
-        now = generation.state()
-        key = None
-        if now and settings.PAGE_CACHE:
-            key = KEY.format(generation=now.number, url=_digest(request.build_absolute_uri()))
-        response = _cached(key)
+        key = KEY.format(url=_digest(request.build_absolute_uri()))
+        now, values = generation.state(also=[key] if settings.PAGE_CACHE else [])
+        response = _cached(values.get(key), now)
         if response is None:
             response = _render(view(request, *args, **kwargs))
             if not _cacheable(response):
                 return response
             set_response_etag(response)
             response.headers.setdefault("Last-Modified", http_date())
-            if key:
-                _store(key, response)
+            if now and settings.PAGE_CACHE:
+                _store(key, now.number, response)
         response = get_conditional_response(
             request,
             etag=response["ETag"],
@@ -102,19 +101,16 @@ def _cacheable(response):
     )
 
 
-def _cached(key):
-    if not key:
-        return None
-    try:
-        return cache.get(key)
-    except Exception as error:
-        logger.warning("The page cache cannot be read (%r): rendering the page.", error)
-        return None
+def _cached(entry, now):
+    """The response in a cache entry, if it was stored under the current generation."""
+    if entry and now and entry[0] == now.number:
+        return entry[1]
+    return None
 
 
-def _store(key, response):
+def _store(key, number, response):
     try:
-        cache.set(key, response, timeout=settings.PAGE_CACHE_TIMEOUT)
+        cache.set(key, (number, response), timeout=settings.PAGE_CACHE_TIMEOUT)
     except Exception as error:
         logger.warning("The page cache cannot be written (%r).", error)
 

@@ -9,9 +9,9 @@ under a key holding :func:`current`. The number lives in Django's cache
   commit (:func:`changed`, connected to those models' signals and to
   ``notes.signals.notes_changed``, which writes through ``QuerySet.update()``
   send);
-- the next scheduled publication time is kept beside it: once that time has
-  come, the first reader bumps it, so a note scheduled for 10:00 is on every
-  cached page from 10:00 with no worker.
+- the next scheduled publication time is kept beside it, with the number it
+  was read for: once that time has come, the first reader bumps it, so a note
+  scheduled for 10:00 is on every cached page from 10:00 with no worker.
 
 The number is bumped with ``incr``, never rewritten: a page rendered from
 data read before a commit is stored under the old number, which nobody asks
@@ -34,11 +34,8 @@ from notes.aftercommit import on_commit_once
 logger = logging.getLogger(__name__)
 
 KEY = "public:generation"
-NEXT_KEY = "public:next-publication:{}"
-#: A generation's next publication time is looked up again after this long.
-NEXT_TIMEOUT = 24 * 3600
-#: ``None`` in the cache means "no scheduled note"; this stands for "not known".
-_UNKNOWN = object()
+#: ``(generation, time of the next scheduled publication or None)``, for one generation.
+NEXT_KEY = "public:next-publication"
 
 
 class State(NamedTuple):
@@ -49,28 +46,32 @@ class State(NamedTuple):
 
 def current() -> int | None:
     """The generation now, or ``None`` if the cache cannot be reached."""
-    now = state()
+    now, _ = state()
     return now.number if now else None
 
 
-def state() -> State | None:
-    """The generation now and the time of the next scheduled publication, or
-    ``None`` if the cache cannot be reached."""
+def state(*, also=()) -> tuple[State | None, dict]:
+    """The generation now with the time of the next scheduled publication, and the
+    values of the cache keys in ``also``, read in the same round trip.
+
+    The state is ``None`` (and the values empty) if the cache cannot be reached.
+    """
     try:
-        generation = cache.get(KEY)
+        values = cache.get_many([KEY, NEXT_KEY, *also])
+        generation = values.pop(KEY, None)
         if generation is None:
             cache.add(KEY, secrets.randbelow(2**62), timeout=None)
             generation = cache.get(KEY)
-        upcoming = cache.get(NEXT_KEY.format(generation), _UNKNOWN)
-        if upcoming is not _UNKNOWN and upcoming is not None and upcoming <= timezone.now():
-            generation, upcoming = cache.incr(KEY), _UNKNOWN
-        if upcoming is _UNKNOWN:
-            upcoming = next_publication()
-            cache.set(NEXT_KEY.format(generation), upcoming, timeout=NEXT_TIMEOUT)
+        known = values.pop(NEXT_KEY, None)
+        if known and known[0] == generation and known[1] and known[1] <= timezone.now():
+            generation = cache.incr(KEY)
+        if not known or known[0] != generation:
+            known = (generation, next_publication())
+            cache.set(NEXT_KEY, known, timeout=None)
     except Exception as error:
         logger.warning("The cache cannot be reached (%r): serving without it.", error)
-        return None
-    return State(generation, upcoming)
+        return None, {}
+    return State(generation, known[1]), values
 
 
 def next_publication():

@@ -294,3 +294,10 @@ def test_a_missing_or_forbidden_upload_is_a_clear_4xx(client, media_root, url, s
     response = client.get(url)
     assert response.status_code == status
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from config.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/0", {})._cache  # no connection is made
+    assert backend.get_client() is backend.get_client(write=True)

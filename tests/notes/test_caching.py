@@ -249,7 +249,7 @@ def test_uncached_pages_still_stop_before_a_scheduled_publication(client, note, 
     settings.PAGE_CACHE = False
     due = timezone.now() + timedelta(seconds=30)
     NoteFactory(published_at=due)
-    with mock.patch.object(generation, "state", return_value=None):  # no cache at all
+    with mock.patch.object(generation, "state", return_value=(None, {})):  # no cache at all
         response = client.get("/notes/")
     assert 0 <= max_age(response) <= 30
 

@@ -27,6 +27,7 @@ PAGES = {
     "topics": "/topics/",
     "author": "/authors/lin-xiaolan/",
     "search": "/search/?q=%E4%B8%AD%E7%BE%8E",
+    "404": "/no-such-page/",
 }
 WIDTHS = {"1280": (1280, 2000), "375": (375, 2600)}
 CHROMIUM_FLAGS = [
@@ -83,6 +84,7 @@ def main():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    prefix = "/en" if options.lang.startswith("en") else ""  # the language is in the URL
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -96,7 +98,7 @@ def main():
                          f"--lang={options.lang}", f"--accept-lang={options.lang}",
                          f"--window-size={w},{h}",
                          f"--screenshot={target}",
-                         f"http://127.0.0.1:{port}{path.format(note=note)}"],
+                         f"http://127.0.0.1:{port}{prefix}{path.format(note=note)}"],
                         check=True, capture_output=True, timeout=60,
                     )  # fmt: skip
                 print(target)

@@ -40,6 +40,9 @@ class ResponseDefaultsMiddleware:
     - ``Cache-Control: private, no-store`` on anything that did not choose its own
       caching: only what is marked public (``notes.caching.public_page``, static
       files) may be kept by a browser or a proxy.
+
+    It also leaves out the body of an answer to HEAD (keeping its length), which
+    gunicorn would otherwise drop with a warning for every such request.
     """
 
     def __init__(self, get_response):
@@ -50,6 +53,8 @@ class ResponseDefaultsMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if "Cache-Control" not in response:
             add_never_cache_headers(response)
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""
         return response
 
 

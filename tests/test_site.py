@@ -301,3 +301,15 @@ def test_the_redis_cache_keeps_one_client_per_pool():
 
     backend = RedisCache("redis://127.0.0.1:6379/0", {})._cache  # no connection is made
     assert backend.get_client() is backend.get_client(write=True)
+
+
+def test_head_answers_carry_no_body_but_the_length():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import ResponseDefaultsMiddleware
+
+    page = HttpResponse(b"<p>page</p>", headers={"Content-Length": "11"})
+    middleware = ResponseDefaultsMiddleware(lambda request: page)
+    response = middleware(RequestFactory().head("/"))
+    assert response.content == b"" and response["Content-Length"] == "11"

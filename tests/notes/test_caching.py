@@ -260,3 +260,16 @@ def test_cached_responses_get_fresh_security_headers(client, note, page_cache):
     assert response.context is None
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Request-ID"] != client.get("/")["X-Request-ID"]
+
+
+def test_an_old_session_cookie_is_dropped_then_the_page_is_public(
+    client, note, page_cache, settings
+):
+    client.get("/notes/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "expired-or-forged"
+    response = client.get("/notes/")
+    assert response.context is not None  # rendered: only cookie-less requests use the cache
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # deleted
+    assert "no-store" in response["Cache-Control"]  # a response that sets a cookie is private
+    response = client.get("/notes/")
+    assert response.context is None and "public" in response["Cache-Control"]

@@ -273,3 +273,18 @@ def test_an_old_session_cookie_is_dropped_then_the_page_is_public(
     assert "no-store" in response["Cache-Control"]  # a response that sets a cookie is private
     response = client.get("/notes/")
     assert response.context is None and "public" in response["Cache-Control"]
+
+
+def test_a_missing_redis_still_serves_pages(client, note, page_cache, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    for url in ("/", "/notes/", note.get_absolute_url(), "/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "public" in response["Cache-Control"]
+    assert "cannot be reached" in caplog.text

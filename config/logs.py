@@ -62,9 +62,10 @@ class JsonFormatter(BaseJsonFormatter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(
-            "{asctime}{levelname}{name}{message}{request_id}",
+            "{levelname}{name}{message}{request_id}",
             style="{",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",  # ISO 8601, in UTC
         )
 
     def add_fields(self, log_data, record, message_dict):
@@ -76,4 +77,5 @@ class JsonFormatter(BaseJsonFormatter):
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             for field, atom in ACCESS_FIELDS.items():
                 log_data[field] = record.args[atom]
+            log_data["status"] = int(log_data["status"])
             log_data.pop("message", None)

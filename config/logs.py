@@ -58,7 +58,8 @@ class DeniedRequestsAtInfo(logging.Filter):
 
 class JsonFormatter(BaseJsonFormatter):
     """One JSON object a line: time, level, logger, message, request id and the
-    record's extra fields; an access-log line of gunicorn's gets its fields named."""
+    record's extra fields (for a request: its method, path and client address, as
+    the rate limits see it); an access-log line of gunicorn's gets its fields named."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(
@@ -72,8 +73,11 @@ class JsonFormatter(BaseJsonFormatter):
         super().add_fields(log_data, record, message_dict)
         request = log_data.pop("request", None)
         if request is not None and hasattr(request, "method"):
+            from throttling.address import client_address
+
             log_data["method"] = request.method
             log_data["path"] = request.path
+            log_data["client"] = client_address(request)
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             for field, atom in ACCESS_FIELDS.items():
                 log_data[field] = record.args[atom]

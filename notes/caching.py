@@ -22,7 +22,9 @@ Two parts:
   (the page was kept with the headers they added).
 
 Only complete 200 responses without cookies are kept; when the cache cannot be
-reached, pages are rendered every time.
+reached, pages are rendered every time. A page served from the cache is not
+counted by the rate limit of its view (search): only the requests that reach
+the view do the work the limit protects.
 """
 
 import hashlib

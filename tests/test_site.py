@@ -220,6 +220,7 @@ def test_json_logs_carry_the_request_id(client, json_log):
     assert line["logger"] == "django.request"
     assert line["request_id"] == response["X-Request-ID"]
     assert line["status_code"] == 404 and line["path"] == "/no-such-page/"
+    assert line["client"] == "127.0.0.1"
     assert {"time", "level", "message"} <= set(line)
 
 

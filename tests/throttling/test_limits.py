@@ -62,7 +62,7 @@ def test_a_forged_chain_does_not_escape_the_search_limit(client, frozen, behind_
 def test_the_429_page_speaks_english(client, frozen, behind_proxy):
     for _ in range(SEARCH.count):
         client.get(SEARCH_URL, **from_address("198.51.100.1"))
-    refused = client.get(SEARCH_URL, HTTP_ACCEPT_LANGUAGE="en", **from_address("198.51.100.1"))
+    refused = client.get("/en" + SEARCH_URL, **from_address("198.51.100.1"))
     assert_refused(refused)
     text = refused.content.decode()
     assert 'lang="en"' in text and "Too many requests" in text and "请求过于频繁" not in text

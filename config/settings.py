@@ -171,36 +171,37 @@ PRIVATE_MEDIA_ROOT = Path(
     env_str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
 # Uploads: MEDIA_ROOT on one machine (served under MEDIA_URL by the app or the proxy);
-# an S3-compatible bucket when several app servers must see the same files, with the
-# private files in the same bucket under private/, read only through the app.
+# an S3-compatible bucket when several app servers must see the same files. The
+# private files then go to a bucket of their own that nobody reads but the app.
+_S3 = {
+    "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env_str("MEDIA_S3_REGION", default="") or None,
+    "file_overwrite": False,
+    "default_acl": None,
+}
 MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", default="")
+MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if MEDIA_S3_BUCKET:
-    _S3 = {
-        "bucket_name": MEDIA_S3_BUCKET,
-        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", default="") or None,
-        "region_name": env_str("MEDIA_S3_REGION", default="") or None,
-        "file_overwrite": False,
-        "default_acl": None,
-    }
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_S3,
+            "bucket_name": MEDIA_S3_BUCKET,
             "location": "media",
             "custom_domain": env_str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
             "querystring_auth": False,
             "object_parameters": {"CacheControl": "public, max-age=31536000"},
         },
     }
+PRIVATE_S3_BUCKET = env_str("PRIVATE_S3_BUCKET", default="")
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}
+if PRIVATE_S3_BUCKET:
     PRIVATE_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_S3, "location": "private"},
-    }
-else:
-    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    PRIVATE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "OPTIONS": {**_S3, "bucket_name": PRIVATE_S3_BUCKET},
     }
 STORAGES = {
     "default": MEDIA_STORAGE,

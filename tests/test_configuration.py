@@ -18,7 +18,14 @@ PRODUCTION = {
 
 def _manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    for name in ("DATABASE_URL", "SITE_URL", "REDIS_URL", "LOG_FORMAT", "MEDIA_S3_BUCKET"):
+    for name in (
+        "DATABASE_URL",
+        "SITE_URL",
+        "REDIS_URL",
+        "LOG_FORMAT",
+        "MEDIA_S3_BUCKET",
+        "PRIVATE_S3_BUCKET",
+    ):
         environment.pop(name, None)
     environment.update(env)
     return subprocess.run(
@@ -148,6 +155,7 @@ def test_uploads_go_to_object_storage_when_a_bucket_is_configured():
         "MEDIA_S3_BUCKET": "notes-media",
         "MEDIA_S3_ENDPOINT_URL": "https://s3.example.org",
         "MEDIA_S3_CUSTOM_DOMAIN": "media.example.org",
+        "PRIVATE_S3_BUCKET": "notes-private",
         "AWS_ACCESS_KEY_ID": "key",
         "AWS_SECRET_ACCESS_KEY": "secret",
     }
@@ -156,6 +164,7 @@ def test_uploads_go_to_object_storage_when_a_bucket_is_configured():
         "from django.conf import settings; from django.urls import resolve, Resolver404\n"
         "print(type(s).__name__, s.bucket_name, s.endpoint_url)\n"
         "print(s.url('authors/lin.jpg'))\n"
+        "p = storages['private']; print(type(p).__name__, p.bucket_name, p.querystring_auth)\n"
         "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])\n"
         "try: resolve('/media/authors/lin.jpg'); print('served by the app')\n"
         "except Resolver404: print('not served by the app')"
@@ -165,6 +174,7 @@ def test_uploads_go_to_object_storage_when_a_bucket_is_configured():
     assert result.stdout.splitlines() == [
         "S3Storage notes-media https://s3.example.org",
         "https://media.example.org/media/authors/lin.jpg",
+        "S3Storage notes-private True",
         "[\"'self'\", 'data:', 'https://media.example.org']",
         "not served by the app",
     ]

@@ -9,7 +9,11 @@ script, an event handler or a ``javascript:`` link to a public page.
 import re
 
 import nh3
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
+
+from notes.paragraphs import split_blocks
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "s", "del", "sub", "sup",
@@ -72,3 +76,45 @@ def render_markdown(text: str) -> str:
     if not text.strip():
         return ""
     return sanitize_html(_demote_headings(_parser.render(text)))
+
+
+def parse_markdown(text: str):
+    """``(tokens, env)`` of markdown-it for ``text`` (the PDF reads the same tokens)."""
+    env = {}
+    return _parser.parse(text, env), env
+
+
+def markdown_blocks(text: str):
+    """The top-level blocks of ``text`` (see ``notes.paragraphs``)."""
+    tokens, _env = parse_markdown(text)
+    return split_blocks(tokens, text.splitlines())
+
+
+def render_with_ids(text: str, paragraph_ids, *, link_label: str) -> str:
+    """Sanitized HTML in which each linkable block is wrapped with its id and a "¶" link.
+
+    ``paragraph_ids`` has one id per linkable block of ``text`` (as assigned by
+    ``notes.paragraphs.carry_over``). Each block is rendered and sanitized on
+    its own; the wrapper and ids are added after sanitizing, from ids made here.
+    """
+    tokens, env = parse_markdown(text)
+    ids = iter(paragraph_ids)
+    parts = []
+    for block in split_blocks(tokens, text.splitlines()):
+        html = sanitize_html(
+            _demote_headings(_parser.renderer.render(block.tokens, _parser.options, env))
+        )
+        pid = next(ids, None) if block.linkable else None
+        if pid is None:
+            parts.append(html)
+            continue
+        parts.append(
+            format_html(
+                '<div class="para" id="{pid}">{html}'
+                '<a class="para-link" href="#{pid}" aria-label="{label}">¶</a></div>\n',
+                pid=pid,
+                html=mark_safe(html),  # sanitized just above
+                label=link_label,
+            )
+        )
+    return "".join(parts)

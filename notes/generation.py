@@ -5,7 +5,7 @@ under a key holding :func:`current`. The number lives in Django's cache
 (Redis in production), so every app server reads the same one:
 
 - a commit that changes a note, a section, a byline, a topic link, an author,
-  a topic, a series or a note type bumps it, once per transaction, after the
+  a topic, a series, a note type or a correction bumps it, once per transaction, after the
   commit (:func:`changed`, connected to those models' signals and to
   ``notes.signals.notes_changed``, which writes through ``QuerySet.update()``
   send);
@@ -115,11 +115,22 @@ def _on_change(sender, raw=False, **kwargs):
 def connect():
     from django.db.models.signals import post_delete, post_save
 
-    from notes.models import Author, Authorship, Note, NoteType, Section, Series, TaggedNote, Topic
+    from notes.models import (
+        Author,
+        Authorship,
+        Correction,
+        Note,
+        NoteType,
+        Section,
+        Series,
+        TaggedNote,
+        Topic,
+    )
     from notes.signals import notes_changed
 
     uid = "notes.generation"
-    for model in (Note, Section, Authorship, TaggedNote, Author, Topic, Series, NoteType):
+    models = (Note, Section, Authorship, TaggedNote, Author, Topic, Series, NoteType, Correction)
+    for model in models:
         post_save.connect(_on_change, sender=model, dispatch_uid=uid)
         post_delete.connect(_on_change, sender=model, dispatch_uid=uid)
     notes_changed.connect(_on_change, dispatch_uid=uid)

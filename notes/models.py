@@ -7,13 +7,20 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from notes.rendering import render_markdown
+from notes.paragraphs import carry_over
+from notes.rendering import markdown_blocks, render_with_ids
+
+
+def paragraph_link_label(language: str) -> str:
+    """The "¶" link's accessible name, in the note's language (it is stored in the HTML)."""
+    with translation.override(language):
+        return str(_("本段链接"))
 
 
 def private_storage():
@@ -442,6 +449,20 @@ class Section(models.Model):
     )
     body = models.TextField(_("正文"), blank=True, help_text=_("Markdown 格式；空一行分段。"))
     body_html = models.TextField(editable=False, blank=True)
+    paragraph_ids = models.JSONField(
+        _("段落标识"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("正文每个段落的固定标识，按顺序；保存时按内容匹配沿用，段落链接因此不失效。"),
+    )
+    retired_paragraph_ids = models.JSONField(
+        _("已删除段落的标识"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("指向这些段落的链接落在本节，并提示该段已删除。"),
+    )
     anchor = models.SlugField(
         _("锚点"),
         max_length=100,
@@ -462,10 +483,33 @@ class Section(models.Model):
         return self.heading or str(_("导语"))
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.assign_paragraph_ids()
+        self.body_html = render_with_ids(
+            self.body, self.paragraph_ids, link_label=paragraph_link_label(self.note.language)
+        )
         if not self.anchor:
             self.anchor = self._unique_anchor()
         super().save(*args, **kwargs)
+        self._stored_body = self.body
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The text the paragraph ids belong to, to match the next save against.
+        instance._stored_body = instance.__dict__.get("body")
+        return instance
+
+    def assign_paragraph_ids(self):
+        """Give the body's blocks their ids, carried over from the stored text (see
+        ``notes.paragraphs``)."""
+        stored = getattr(self, "_stored_body", None)
+        if stored is None and self.pk:
+            stored = Section.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+        old_blocks = [b.source for b in markdown_blocks(stored or "") if b.linkable]
+        new_blocks = [b.source for b in markdown_blocks(self.body) if b.linkable]
+        self.paragraph_ids, self.retired_paragraph_ids = carry_over(
+            old_blocks, self.paragraph_ids or [], new_blocks, self.retired_paragraph_ids or []
+        )
 
     def _unique_anchor(self):
         base = unicode_slug(self.heading, max_length=90, fallback="lead")
@@ -558,3 +602,52 @@ class ImportPreview(models.Model):
             if entry.get("stored"):
                 storage.delete(entry["stored"])
         self.delete()
+
+
+class Correction(models.Model):
+    """A public record that a published note was corrected or updated.
+
+    ``previous`` keeps the wording readers saw before the change; it is public as
+    earlier version ``number`` of the note (``/notes/<id>/<slug>/v/<number>/``).
+    Only saves an editor marks as a correction or an update leave a record.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("更正")
+        UPDATE = "update", _("更新")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="corrections")
+    number = models.PositiveIntegerField(_("版本号"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    message = models.CharField(
+        _("公开说明"), max_length=300, help_text=_("读者可见，如：第二节中的日期有误，已更正。")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous = models.JSONField(
+        _("此前的文字"), help_text=_("标题、摘要、作者与各节，即这次修改之前读者看到的内容。")
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("更正与更新")
+        verbose_name_plural = _("更正与更新")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="correction_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.note_id}/{self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "notes:version",
+            kwargs={"pk": self.note_id, "slug": self.note.slug, "number": self.number},
+        )

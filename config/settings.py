@@ -27,6 +27,11 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env_site_url(debug=DEBUG)
 SITE_NAME = env_str("SITE_NAME", default="研究简报")
+# The institute that publishes the notes: the publisher in citations, the running head of PDFs.
+INSTITUTE_NAME = env_str("INSTITUTE_NAME", default="") or SITE_NAME
+INSTITUTE_NAME_EN = env_str("INSTITUTE_NAME_EN", default="") or INSTITUTE_NAME
+INSTITUTE_PLACE = env_str("INSTITUTE_PLACE", default="")
+INSTITUTE_PLACE_EN = env_str("INSTITUTE_PLACE_EN", default="") or INSTITUTE_PLACE
 
 INSTALLED_APPS = [
     "accounts.apps.AdminConfig",
@@ -203,6 +208,8 @@ if PRIVATE_S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**_S3, "bucket_name": PRIVATE_S3_BUCKET},
     }
+# Folders of extra fonts for PDFs of notes (the system's fonts are used too).
+PDF_FONT_DIRS = env_list("PDF_FONT_DIRS", default=[])
 STORAGES = {
     "default": MEDIA_STORAGE,
     "private": PRIVATE_STORAGE,

@@ -1,0 +1,257 @@
+"""A note as the data the PDF template lays out.
+
+The template (``note.typ``) receives everything as one JSON document, never as
+markup: the note's text cannot change how it is typeset. Section bodies are
+turned from markdown-it's tokens into a small tree of blocks and inline runs;
+a new kind of block (a figure, a footnote) is one more case here and one more
+in the template's ``block`` function.
+"""
+
+import re
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from notes.citations import as_text, gbt7714
+from notes.qr import qr_svg
+from notes.rendering import parse_markdown
+
+#: Wide characters that need no space when a wrapped line is joined.
+_WIDE = range(0x2E80, 0xFFFF + 1)
+
+
+def _wide(char: str) -> bool:
+    return bool(char) and (ord(char) in _WIDE or ord(char) >= 0x20000)
+
+
+def inline(tokens) -> list:
+    """Inline runs: ``{"t": "text", "v": …}``, ``strong``/``em``/``del``/``link`` with
+    children ``c``, ``code``, ``br``."""
+    root = []
+    stack = [root]
+    for n, token in enumerate(tokens):
+        kind = token.type
+        if kind == "text" or kind == "html_inline":
+            stack[-1].append({"t": "text", "v": token.content})
+        elif kind == "code_inline":
+            stack[-1].append({"t": "code", "v": token.content})
+        elif kind == "softbreak":
+            before = tokens[n - 1].content[-1:] if n else ""
+            after = tokens[n + 1].content[:1] if n + 1 < len(tokens) else ""
+            if not (_wide(before) and _wide(after)):
+                stack[-1].append({"t": "text", "v": " "})
+        elif kind == "hardbreak":
+            stack[-1].append({"t": "br"})
+        elif kind.endswith("_open"):
+            node = {"t": kind[: -len("_open")], "c": []}
+            if kind == "link_open":
+                href = token.attrGet("href") or ""
+                node["href"] = href if href.startswith(("https://", "http://", "mailto:")) else ""
+            elif kind == "s_open":
+                node["t"] = "del"
+            stack[-1].append(node)
+            stack.append(node["c"])
+        elif kind.endswith("_close"):
+            if len(stack) > 1:
+                stack.pop()
+        elif kind == "image":
+            stack[-1].append({"t": "text", "v": token.content})
+    return root
+
+
+def blocks(tokens) -> list:
+    """Blocks from a token stream: ``p``, ``h`` (with ``level``), ``ul``/``ol`` of
+    ``items`` (each a list of blocks), ``quote``, ``code``, ``table``, ``hr``."""
+    result, i = [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.type
+        if kind == "inline":
+            result.append({"k": "p", "c": inline(token.children or [])})
+            i += 1
+            continue
+        if kind in ("fence", "code_block"):
+            result.append({"k": "code", "v": token.content.rstrip("\n")})
+            i += 1
+            continue
+        if kind == "hr":
+            result.append({"k": "hr"})
+            i += 1
+            continue
+        if token.nesting != 1:
+            i += 1
+            continue
+        end = _closing(tokens, i)
+        inner = tokens[i + 1 : end]
+        if kind == "paragraph_open":
+            result.extend(blocks(inner))
+        elif kind == "heading_open":
+            level = int(token.tag[1])
+            result.append({"k": "h", "level": level, "c": inline(inner[0].children or [])})
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            items = []
+            j = 0
+            while j < len(inner):
+                item_end = _closing(inner, j)
+                items.append(blocks(inner[j + 1 : item_end]))
+                j = item_end + 1
+            node = {"k": "ol" if kind.startswith("ordered") else "ul", "items": items}
+            if kind.startswith("ordered"):
+                node["start"] = int(token.attrGet("start") or 1)
+            result.append(node)
+        elif kind == "blockquote_open":
+            result.append({"k": "quote", "c": blocks(inner)})
+        elif kind == "table_open":
+            result.append(_table(inner))
+        i = end + 1
+    return result
+
+
+def _closing(tokens, start):
+    """Index of the token closing ``tokens[start]``."""
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _table(tokens):
+    rows, header = [], 0
+    in_head = False
+    for token in tokens:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            rows.append([])
+            header += in_head
+        elif token.type == "inline":
+            rows[-1].append(inline(token.children or []))
+    columns = max((len(row) for row in rows), default=1)
+    rows = [row + [[]] * (columns - len(row)) for row in rows]
+    return {"k": "table", "columns": columns, "header": header, "rows": rows}
+
+
+def body_blocks(markdown: str) -> list:
+    tokens, _env = parse_markdown(markdown)
+    return blocks(tokens)
+
+
+def _credit(authorship, english):
+    """What follows the name: the byline override, or title and affiliation."""
+    if authorship.byline:
+        return authorship.byline
+    author = authorship.author
+    if english:
+        return ", ".join(part for part in (author.title, author.affiliation) if part)
+    return "".join(part for part in (author.affiliation, author.title) if part)
+
+
+def byline_lines(authorships, *, english):
+    """Lines of the byline: ``甲、乙/某研究院研究员``, authors sharing a credit on one line."""
+    groups = []
+    for authorship in authorships:
+        credit = _credit(authorship, english)
+        if groups and groups[-1][1] == credit:
+            groups[-1][0].append(authorship.author.name)
+        else:
+            groups.append(([authorship.author.name], credit))
+    separator = ", " if english else "、"
+    lines = []
+    for names, credit in groups:
+        joined = separator.join(names)
+        if credit:
+            lines.append(f"{joined} / {credit}" if english else f"{joined}/{credit}")
+        else:
+            lines.append(f"By {joined}" if english else f"作者：{joined}")
+    return lines
+
+
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*、|\d{1,2}\s*[.．、]\s*(?!\d)|[（(])")
+_CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (headings run to a few dozen at most)."""
+    tens, ones = divmod(n, 10)
+    prefix = "" if tens == 0 else ("十" if tens == 1 else _CHINESE_NUMBERS[tens - 1] + "十")
+    return prefix + (_CHINESE_NUMBERS[ones - 1] if ones else "")
+
+
+def numbered_headings(headings, *, english):
+    """Headings as printed: numbered in sequence (一、… or 1. …) when none carries a
+    number of its own; left as they are when any does. The lead's blank heading stays."""
+    if any(_NUMBERED.match(h) for h in headings if h):
+        return list(headings)
+    result, n = [], 0
+    for heading in headings:
+        if heading:
+            n += 1
+            heading = f"{n}. {heading}" if english else f"{chinese_number(n)}、{heading}"
+        result.append(heading)
+    return result
+
+
+def note_document(note, *, authorships, sections, corrections, reference) -> dict:
+    """Everything the template needs, as plain data (JSON-serialisable)."""
+    english = note.language == "en"
+    with translation.override("en" if english else "zh-hans"):
+        note_type = note.note_type
+        type_name = ""
+        if note_type:
+            type_name = (note_type.name_en or note_type.name) if english else note_type.name
+        series = note.series.name if note.series else ""
+        published = timezone.localdate(note.published_at)
+        return {
+            "lang": "en" if english else "zh",
+            "authors": [a.author.name for a in authorships],
+            "keywords": list(reference.keywords),
+            "published": [published.year, published.month, published.day],
+            "header": {
+                "left": reference.publisher,
+                "center": " ".join(part for part in (series, type_name) if part)
+                if english
+                else f"{series}{type_name}",
+                "right": (note_type.name_en or note_type.name) if note_type else "Research Note",
+            },
+            "series": series,
+            "type": type_name,
+            "title": note.title,
+            "date": formats.date_format(timezone.localtime(note.published_at), "DATE_FORMAT"),
+            "summary": note.summary_paragraphs,
+            "byline": byline_lines(authorships, english=english),
+            "sections": [
+                {"heading": heading, "blocks": body_blocks(section.body)}
+                for heading, section in zip(
+                    numbered_headings([s.heading for s in sections], english=english),
+                    sections,
+                    strict=True,
+                )
+            ],
+            "corrections": [
+                _("%(kind)s %(date)s：%(message)s")
+                % {
+                    "kind": correction.get_kind_display(),
+                    "date": formats.date_format(
+                        timezone.localtime(correction.created_at), "DATE_FORMAT"
+                    ),
+                    "message": correction.message,
+                }
+                for correction in corrections
+            ],
+            "citation": as_text(gbt7714(reference)),
+            "url": reference.url,
+            "qr": qr_svg(reference.url),
+            "labels": {
+                "summary": "Summary" if english else "摘　要",
+                "body": "" if english else "正　文",
+                "cite": _("引用格式"),
+                "scan": _("扫码阅读网页版，查看更正记录"),
+                "corrections": _("更正与更新"),
+                "site": settings.SITE_NAME,
+            },
+        }

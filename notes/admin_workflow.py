@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notes import publishing
+from notes import corrections, publishing
 from notes.models import Note
 from notes.permissions import can_edit, can_restore, can_view, is_editor
 from notes.publishing import WorkflowError, local_time
@@ -134,6 +134,7 @@ class NoteWorkflowAdmin:
             workflow_buttons=[(name, BUTTONS[name]) for name in available_buttons(user, obj)],
             state_label=state_label(obj) if obj else "",
             can_restore=obj is not None and can_restore(user, obj),
+            record_changes=obj is not None and obj.is_published and can_edit(user, obj),
             note_events=(
                 obj.events.select_related("actor")[:50] if obj and is_editor(user) else None
             ),
@@ -145,6 +146,9 @@ class NoteWorkflowAdmin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        kind = form.cleaned_data.get("change_kind") if change else ""
+        # The wording readers saw, read before this save changes it.
+        previous = corrections.public_wording(obj) if kind else None
         if change:
             obj.version = F("version") + 1
         else:
@@ -154,6 +158,14 @@ class NoteWorkflowAdmin:
             obj.refresh_from_db(fields=["version"])
         else:
             publishing.record_creation(note=obj, user=request.user)
+        if kind:
+            corrections.record(
+                note=obj,
+                kind=kind,
+                message=form.cleaned_data["change_message"],
+                user=request.user,
+                previous=previous,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -7,6 +7,7 @@ description for HTML, so there each paragraph is escaped once and put in
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html_join
@@ -44,7 +45,8 @@ class LatestNotesFeed(Feed):
         return Note.objects.published()
 
     def items(self, obj=None):
-        return self.notes(obj).with_listing_data()[:FEED_SIZE]
+        notes = self.notes(obj).with_listing_data()
+        return notes.annotate(last_correction=Max("corrections__created_at"))[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -56,7 +58,9 @@ class LatestNotesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.published_at, item.updated_at)
+        """Changed when a correction or an update is published; an unmarked edit (a
+        typo fixed) leaves no public trace, here as on the page."""
+        return item.last_correction or item.published_at
 
     def item_author_name(self, item):
         return "、".join(a.author.name for a in item.ordered_authorships()) or None

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notes import history
-from notes.models import Note
+from notes.models import Correction, Note
 from notes.publishing import MAX_SCHEDULE_AHEAD, WorkflowError, local_time, validate_schedule_time
 
 
@@ -29,6 +29,22 @@ class NoteAdminForm(forms.ModelForm):
     """The note form; carries the version it was loaded with so a stale save is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_kind = forms.ChoiceField(
+        label=gettext_lazy("这次修改是否公开记录"),
+        choices=[("", gettext_lazy("不记录（如改正错别字）")), *Correction.Kind.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "标为更正或更新时，文章页在署名下列出这次修改，修改前的文字作为旧版本公开。"
+        ),
+    )
+    change_message = forms.CharField(
+        label=gettext_lazy("公开说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=gettext_lazy("读者可见，一两句话，如：第二节中的会谈日期有误，已更正。"),
+    )
     source_url = forms.URLField(
         label=gettext_lazy("原文链接"), max_length=500, required=False, assume_scheme="https"
     )
@@ -56,7 +72,20 @@ class NoteAdminForm(forms.ModelForm):
                 raise ValidationError(stale_message(self.instance), code="stale")
         if "published_at" in self.fields:
             self._clean_published_at(cleaned.get("published_at"), cleaned.get("status"))
+        self._clean_change_record(cleaned.get("change_kind"), cleaned.get("change_message", ""))
         return cleaned
+
+    def _clean_change_record(self, kind, message):
+        """A correction or update is for a note readers can see, and says what changed."""
+        message = message.strip()
+        if not kind and not message:
+            return
+        if not (self.instance.pk and self.instance.is_published):
+            self.add_error("change_kind", _("只有已上线的文章可以标注更正或更新。"))
+        elif not message:
+            self.add_error("change_message", _("请写一句读者可见的说明。"))
+        elif not kind:
+            self.add_error("change_kind", _("请选择“更正”或“更新”，或者清空公开说明。"))
 
     def _clean_published_at(self, at, status):
         now = timezone.now()

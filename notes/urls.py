@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from notes import feeds, views, views_original, views_search
+from notes import feeds, views, views_downloads, views_original, views_search
 from notes.caching import public_page
 from notes.converters import UnicodeSlugConverter
 
@@ -12,8 +12,23 @@ urlpatterns = [
     path("", public_page(views.home), name="home"),
     path("notes/", public_page(views.note_list), name="list"),
     path("notes/<int:pk>/", public_page(views.note_detail), name="detail-noslug"),
+    *(
+        path(
+            f"notes/<int:pk>/cite.{extension}",
+            public_page(views_downloads.citation_file),
+            {"extension": extension},
+            name=f"cite-{extension}",
+        )
+        for extension in ("bib", "ris", "json")
+    ),
+    path("notes/<int:pk>/note.pdf", public_page(views_downloads.note_pdf), name="pdf"),
     path("notes/<int:pk>/<str:slug>/", public_page(views.note_detail), name="detail"),
     path("notes/<int:pk>/<str:slug>/original/", views_original.note_original, name="original"),
+    path(
+        "notes/<int:pk>/<str:slug>/v/<int:number>/",
+        public_page(views.note_version),
+        name="version",
+    ),
     path("topics/", public_page(views.topic_list), name="topics"),
     path("topics/<uslug:slug>/", public_page(views.topic_detail), name="topic"),
     path("topics/<uslug:slug>/feed/", public_page(feeds.TopicFeed()), name="topic-feed"),

@@ -5,15 +5,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
+from notes import corrections
 from notes.charts import monthly_chart, yearly_chart
-from notes.citations import citation_text, structured_data
+from notes.citations import formatted, reference_for, structured_data
 from notes.listing import NoteFilter, published_topics, topic_facets
 from notes.models import Author, Note, Series, Topic, published_q
+from notes.qr import qr_svg
 from notes.reading import reading_minutes
+from notes.rendering import render_markdown
 
 PAGE_SIZE = 20
 
@@ -75,25 +78,55 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
         sections = list(note.sections.order_by("position"))
     if topics is None:
         topics = list(note.tags.order_by("name"))
+    corrections = list(note.corrections.order_by("number")) if note.pk else []
+    modified = corrections[-1].created_at if corrections else None
     canonical_url = settings.SITE_URL + note.get_absolute_url() if note.pk else ""
     context = {
         "note": note,
         "authorships": authorships,
         "sections": sections,
         "topics": topics,
+        "corrections": corrections,
+        "modified": modified,
         "toc": [section for section in sections if section.heading],
         "reading_minutes": reading_minutes(note.summary, *(s.body for s in sections)),
         "canonical_url": canonical_url,
-        "show_updated": bool(
-            note.published_at
-            and note.updated_at
-            and note.updated_at.date() > note.published_at.date()
-        ),
     }
-    if canonical_url:
-        context["citation"] = citation_text(note, authorships, canonical_url)
-        context["structured_data"] = structured_data(note, authorships, topics, canonical_url)
+    if canonical_url and note.published_at:
+        reference = reference_for(
+            note, authorships, canonical_url, topics=topics, modified=modified
+        )
+        context["citations"] = formatted(reference, accessed=timezone.localdate())
+        context["qr_code"] = qr_svg(canonical_url)
+        context["structured_data"] = structured_data(
+            note, authorships, topics, canonical_url, modified=modified
+        )
     return context
+
+
+def note_version(request, pk, slug, number):
+    """An earlier published wording of a note, with what has changed since."""
+    note = get_object_or_404(Note.objects.published().select_related("series", "note_type"), pk=pk)
+    correction = get_object_or_404(note.corrections, number=number)
+    if slug != note.slug:
+        return redirect(correction, permanent=True)
+    response = render(
+        request,
+        "notes/note_version.html",
+        {
+            "note": note,
+            "correction": correction,
+            "later": note.corrections.filter(number__gte=number).order_by("number"),
+            "wording": correction.previous,
+            "sections": [
+                (heading, render_markdown(body))
+                for heading, body in corrections.sections_of(correction.previous)
+            ],
+            "rows": corrections.compare_with_current(correction, note),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _listing(request, template, context, notes):

@@ -29,7 +29,7 @@ PAGES = {
     "/feed/": 3,
     "/topics/t0/feed/": 4,
     "/sitemap.xml": 4,
-    "NOTE": 7,
+    "NOTE": 8,
 }
 
 

@@ -2,13 +2,15 @@
 
 Needs Debian's ``chromium`` (and ``fonts-noto-cjk`` for Chinese glyphs). Serves the
 site from the local database (migrated and seeded first) on a free port, then writes
-PNGs to ``screenshots/``.
+PNGs to ``screenshots/``, with the PDFs of two notes and their first pages as PNG
+(``pdftoppm``, from Debian's poppler-utils, when installed).
 
     python bench/screenshots.py [--lang zh-CN|en] [--out screenshots]
 """
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,12 +26,18 @@ PAGES = {
     "list": "/notes/?topic=%E4%B8%AD%E7%BE%8E%E5%85%B3%E7%B3%BB",
     "archive": "/archive/2021/",
     "note": "/notes/{note}/",
+    "note-cite": "/notes/{note}/#cite",
+    "note-version": "/notes/{note}/anchorage-talks-2021/v/1/",
     "topics": "/topics/",
     "author": "/authors/lin-xiaolan/",
     "search": "/search/?q=%E4%B8%AD%E7%BE%8E",
     "404": "/no-such-page/",
 }
+#: PDFs of notes saved beside the screenshots, with their first page as PNG.
+PDFS = {"pdf-zh": "anchorage-talks-2021", "pdf-en": "trade-supply-chains-english"}
 WIDTHS = {"1280": (1280, 2000), "375": (375, 2600)}
+#: Pages whose phone screenshot must reach the end (the citations and the QR code).
+TALL = {"note-cite": 4400}
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -71,11 +79,16 @@ def main():
     env = {**os.environ, "DJANGO_DEBUG": "1"}
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", env=env)
-    note = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from notes.models import Note; print(Note.objects.get(slug='anchorage-talks-2021').pk)"],
+    query = (
+        "from notes.models import Note; "
+        f"print(*Note.objects.filter(slug__in={list(PDFS.values())!r}).values_list('slug', 'pk'))"
+    )
+    ids = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", query],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()[-1]  # fmt: skip
+    ).stdout  # fmt: skip
+    notes = dict(re.findall(r"\('([^']+)', (\d+)\)", ids))
+    note = notes["anchorage-talks-2021"]
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -91,6 +104,7 @@ def main():
         wait_for(f"http://127.0.0.1:{port}/healthz")
         for name, path in PAGES.items():
             for width, (w, h) in WIDTHS.items():
+                h = max(h, TALL.get(name, 0)) if width == "375" else h
                 target = out / f"{name}-{width}.png"
                 with tempfile.TemporaryDirectory() as profile:
                     subprocess.run(
@@ -102,6 +116,19 @@ def main():
                         check=True, capture_output=True, timeout=60,
                     )  # fmt: skip
                 print(target)
+        pdftoppm = shutil.which("pdftoppm")
+        for name, slug in PDFS.items():
+            target = out / f"{name}.pdf"
+            url = f"http://127.0.0.1:{port}/notes/{notes[slug]}/note.pdf"
+            with urllib.request.urlopen(url) as response:
+                target.write_bytes(response.read())
+            if pdftoppm:  # the first page as PNG (Debian: poppler-utils)
+                subprocess.run(
+                    [pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
+                     str(target), str(out / f"{name}-page1")],
+                    check=True,
+                )  # fmt: skip
+                print(out / f"{name}-page1.png")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -7,7 +7,7 @@ class NotesConfig(AppConfig):
     verbose_name = _("研究简报")
 
     def ready(self):
-        from notes import generation, history
+        from notes import checks, generation, history  # noqa: F401 (checks registers itself)
         from notes.search import signals
 
         history.register_models()

@@ -209,10 +209,11 @@ def apa(ref: Reference) -> list:
     names = [name.apa() for name in ref.authors]
     if len(names) > 20:
         authors = ", ".join(names[:19]) + f", . . . {names[-1]}"
-    elif len(names) > 1:
+    elif len(names) > 1 and not all(name.cjk for name in ref.authors):
         authors = ", ".join(names[:-1]) + f", & {names[-1]}"
     else:
-        authors = "".join(names)
+        # Chinese names are listed with commas only, as Chinese APA references do.
+        authors = ", ".join(names)
     genre = ref.genre_en[:1].upper() + ref.genre_en[1:].lower() if ref.genre_en.isascii() else ""
     description = f" [{genre or ref.genre_en}]" if ref.genre_en else ""
     year = f"({ref.published.year})."

@@ -96,6 +96,15 @@ NOTES = [
                 "今后一段时期，竞争与合作并存的格局很可能延续，高层沟通的频率和质量值得持续观察。",
             ),
         ],
+        # A correction published two days later: (kind, when, public note, (now, before)).
+        "corrections": [
+            (
+                "correction",
+                "2021-03-24 10:00",
+                "初版将双方公开陈述的时长误写为“半个多小时”，已更正为“一个多小时”。",
+                ("一个多小时", "半个多小时"),
+            ),
+        ],
     },
     {
         "slug": "rate-path-2021",

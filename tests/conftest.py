@@ -23,6 +23,21 @@ def shared_briefs():
 
 
 @pytest.fixture
+def pdf_fonts():
+    """The CJK fonts the PDF of a note needs (Debian: fonts-noto-cjk). CI sets
+    REQUIRE_PDF_FONTS=1 (and installs them), so there their absence fails."""
+    import os
+
+    from notes import pdf
+
+    message = pdf.missing_fonts_message()
+    if message:
+        if os.environ.get("REQUIRE_PDF_FONTS") == "1":
+            pytest.fail(f"{message} (CI requires them)")
+        pytest.skip(message)
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 

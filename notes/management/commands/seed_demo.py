@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATORS, AUTHORS, EDITORS
-from notes import demo_content
+from notes import demo_content, history
 from notes.models import Author, Note, NoteType, Series
 
 DEMO_USERS = [
@@ -73,6 +73,21 @@ class Command(BaseCommand):
         for position, (heading, body) in enumerate(row["sections"], start=1):
             note.sections.create(position=position, heading=heading, body=body)
         note.tags.add(*row["topics"])
+        for number, (kind, when, message, (now, before)) in enumerate(
+            row.get("corrections", []), start=1
+        ):
+            previous = history.snapshot_of_note(note)
+            previous["sections"] = [
+                (pk, heading, body.replace(now, before))
+                for pk, heading, body in previous["sections"]
+            ]
+            note.corrections.create(
+                number=number,
+                kind=kind,
+                message=message,
+                created_at=timezone.make_aware(datetime.strptime(when, "%Y-%m-%d %H:%M")),
+                previous=previous,
+            )
         # Demo notes have not been edited since they were published.
         Note.objects.filter(pk=note.pk).update(updated_at=published_at or timezone.now())
         return True

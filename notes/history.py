@@ -210,6 +210,10 @@ def restore_version(*, note, version, user):
                     row.revert()
             except IntegrityError:
                 skipped.append(str(model._meta.verbose_name))
+    for section in note.sections.all():
+        # A version kept before paragraphs had ids brings none back: give them ids.
+        if len(section.paragraph_ids) != len(section.linkable_blocks()):
+            section.save()
     Note.objects.filter(pk=note.pk).update(updated_at=timezone.now(), **keep)
     note.refresh_from_db()
     search_index.reindex([note.pk])  # update() sends no signal

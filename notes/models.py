@@ -505,11 +505,18 @@ class Section(models.Model):
         stored = getattr(self, "_stored_body", None)
         if stored is None and self.pk:
             stored = Section.objects.filter(pk=self.pk).values_list("body", flat=True).first()
-        old_blocks = [b.source for b in markdown_blocks(stored or "") if b.linkable]
-        new_blocks = [b.source for b in markdown_blocks(self.body) if b.linkable]
         self.paragraph_ids, self.retired_paragraph_ids = carry_over(
-            old_blocks, self.paragraph_ids or [], new_blocks, self.retired_paragraph_ids or []
+            self.linkable_blocks(stored or ""),
+            self.paragraph_ids or [],
+            self.linkable_blocks(),
+            self.retired_paragraph_ids or [],
         )
+
+    def linkable_blocks(self, body=None):
+        """The source text of each block of ``body`` (the section's own by default)
+        that has a paragraph id."""
+        text = self.body if body is None else body
+        return [block.source for block in markdown_blocks(text) if block.linkable]
 
     def _unique_anchor(self):
         base = unicode_slug(self.heading, max_length=90, fallback="lead")

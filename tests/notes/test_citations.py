@@ -276,7 +276,14 @@ def test_citation_files_of_unpublished_notes_are_404(client, extension, state):
 
 
 @pytest.mark.parametrize(
-    "url", ["/notes/999999/cite.bib", "/notes/1/cite.pdf", "/notes/x/cite.ris"]
+    "url",
+    [
+        "/notes/999999/cite.bib",
+        "/notes/99999999999999999999999/cite.json",
+        "/notes/1/cite.pdf",
+        "/notes/x/cite.ris",
+        "/notes/99999999999999999999999/note.pdf",
+    ],
 )
 def test_citation_urls_that_do_not_exist_are_404(client, url):
     assert client.get(url, follow=True).status_code == 404

@@ -1,9 +1,11 @@
 """Paragraph links that survive edits: one test per kind of edit, then the page."""
 
+import json
 import re
 
 import pytest
 
+from notes import history
 from notes.models import Section
 from notes.paragraphs import carry_over
 from tests.factories import NoteFactory, SectionFactory
@@ -188,3 +190,22 @@ def test_admin_save_keeps_ids(client, editor):
     assert section.paragraph_ids[0] == a
     assert section.paragraph_ids[2] == b
     assert section.retired_paragraph_ids == [c]
+
+
+def test_restoring_a_version_kept_before_paragraph_ids_gives_them_ids(editor):
+    note = NoteFactory()
+    section = SectionFactory(note=note, body=body(A, B))
+    history.save_revision(note, user=editor)
+    version = history.versions_of(note).first()
+    for kept in version.revision.version_set.all():
+        data = json.loads(kept.serialized_data)
+        fields = data[0]["fields"]
+        if "paragraph_ids" in fields:  # as a version saved before ids existed
+            del fields["paragraph_ids"], fields["retired_paragraph_ids"]
+            fields["body_html"] = "<p>旧</p>"
+        kept.serialized_data = json.dumps(data)
+        kept.save()
+    history.restore_version(note=note, version=version, user=editor)
+    section.refresh_from_db()
+    assert len(section.paragraph_ids) == 2
+    assert f'<div class="para" id="{section.paragraph_ids[0]}">' in section.body_html

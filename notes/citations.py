@@ -364,7 +364,7 @@ def _date_parts(day: date) -> dict:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def csl_json(ref: Reference, *, accessed: date | None = None) -> str:
+def csl_json(ref: Reference) -> str:
     """A CSL-JSON list holding one item of type ``report``."""
     item = {
         "id": ref.key,
@@ -381,8 +381,6 @@ def csl_json(ref: Reference, *, accessed: date | None = None) -> str:
         "abstract": ref.abstract,
         "keyword": ", ".join(ref.keywords),
     }
-    if accessed:
-        item["accessed"] = _date_parts(accessed)
     item = {name: value for name, value in item.items() if value not in ("", [])}
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 

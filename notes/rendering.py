@@ -33,17 +33,20 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0002fa1f]")
 
 
+def joins_without_space(tokens, idx) -> bool:
+    """True when the soft line break ``tokens[idx]`` falls between two CJK characters."""
+    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+    return bool(before and after and _CJK.match(before) and _CJK.match(after))
+
+
 def _softbreak(self, tokens, idx, options, env):
     """Join wrapped lines without a space between two CJK characters.
 
     Browsers draw a newline inside a paragraph as a space, which breaks Chinese
     text that was hard-wrapped in the source.
     """
-    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
-    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
-    if before and after and _CJK.match(before) and _CJK.match(after):
-        return ""
-    return "\n"
+    return "" if joins_without_space(tokens, idx) else "\n"
 
 
 def _build_parser() -> MarkdownIt:

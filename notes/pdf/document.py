@@ -4,7 +4,7 @@ The template (``note.typ``) receives everything as one JSON document, never as
 markup: the note's text cannot change how it is typeset. Section bodies are
 turned from markdown-it's tokens into a small tree of blocks and inline runs;
 a new kind of block (a figure, a footnote) is one more case here and one more
-in the template's ``block`` function.
+in the template's ``blk`` function.
 """
 
 import re
@@ -15,14 +15,7 @@ from django.utils.translation import gettext as _
 
 from notes.citations import as_text, gbt7714
 from notes.qr import qr_svg
-from notes.rendering import parse_markdown
-
-#: Wide characters that need no space when a wrapped line is joined.
-_WIDE = range(0x2E80, 0xFFFF + 1)
-
-
-def _wide(char: str) -> bool:
-    return bool(char) and (ord(char) in _WIDE or ord(char) >= 0x20000)
+from notes.rendering import joins_without_space, parse_markdown
 
 
 def inline(tokens) -> list:
@@ -32,14 +25,12 @@ def inline(tokens) -> list:
     stack = [root]
     for n, token in enumerate(tokens):
         kind = token.type
-        if kind == "text" or kind == "html_inline":
+        if kind == "text":
             stack[-1].append({"t": "text", "v": token.content})
         elif kind == "code_inline":
             stack[-1].append({"t": "code", "v": token.content})
         elif kind == "softbreak":
-            before = tokens[n - 1].content[-1:] if n else ""
-            after = tokens[n + 1].content[:1] if n + 1 < len(tokens) else ""
-            if not (_wide(before) and _wide(after)):
+            if not joins_without_space(tokens, n):
                 stack[-1].append({"t": "text", "v": " "})
         elif kind == "hardbreak":
             stack[-1].append({"t": "br"})

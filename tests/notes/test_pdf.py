@@ -264,3 +264,11 @@ def test_the_deploy_check_warns_without_chinese_fonts():
         (warning,) = pdf_fonts(None)
     assert warning.id == "notes.W001"
     assert "fonts-noto-cjk" in warning.msg
+
+
+def test_a_bare_note_still_has_a_pdf(client, pdf_fonts):
+    """No series, no type, no summary, no section: the page's furniture only."""
+    bare = NoteFactory(title="无题", series=None, note_type=None, summary="")
+    text = text_of(reader_of(get_pdf(client, bare)))
+    assert "无题" in text
+    assert "Research Note" in text  # the running head without a type

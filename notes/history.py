@@ -210,10 +210,15 @@ def restore_version(*, note, version, user):
                     row.revert()
             except IntegrityError:
                 skipped.append(str(model._meta.verbose_name))
+    # A version kept before paragraphs had ids brings none back: give them ids.
     for section in note.sections.all():
-        # A version kept before paragraphs had ids brings none back: give them ids.
         if len(section.paragraph_ids) != len(section.linkable_blocks()):
             section.save()
+    restored = Note.objects.get(pk=note.pk)
+    if len(restored.summary_paragraph_ids) != len(restored.summary_paragraphs):
+        restored.assign_summary_paragraph_ids()
+        keep["summary_paragraph_ids"] = restored.summary_paragraph_ids
+        keep["retired_summary_paragraph_ids"] = restored.retired_summary_paragraph_ids
     Note.objects.filter(pk=note.pk).update(updated_at=timezone.now(), **keep)
     note.refresh_from_db()
     search_index.reindex([note.pk])  # update() sends no signal

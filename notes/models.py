@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from notes.paragraphs import carry_over
+from notes.paragraphs import carry_over, plain_paragraphs
 from notes.rendering import markdown_blocks, render_with_ids
 
 
@@ -271,6 +271,16 @@ class Note(models.Model):
     version = models.PositiveIntegerField(
         _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止覆盖他人的修改。")
     )
+    summary_paragraph_ids = models.JSONField(
+        _("摘要段落标识"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("摘要每段的固定标识，与正文段落的一样沿用。"),
+    )
+    retired_summary_paragraph_ids = models.JSONField(
+        _("已删除摘要段落的标识"), default=list, blank=True, editable=False
+    )
     import_key = models.CharField(
         _("导入标识"),
         max_length=64,
@@ -321,10 +331,41 @@ class Note(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
+        self.assign_summary_paragraph_ids()
         super().save(*args, **kwargs)
+        self._stored_summary = self.summary
 
     def get_absolute_url(self):
         return reverse("notes:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The summary the paragraph ids belong to, to match the next save against.
+        instance._stored_summary = instance.__dict__.get("summary")
+        return instance
+
+    def assign_summary_paragraph_ids(self):
+        """Ids for the summary's paragraphs, carried over like a section's (see
+        ``notes.paragraphs``)."""
+        stored = getattr(self, "_stored_summary", None)
+        if stored is None and self.pk:
+            stored = Note.objects.filter(pk=self.pk).values_list("summary", flat=True).first()
+        self.summary_paragraph_ids, self.retired_summary_paragraph_ids = carry_over(
+            plain_paragraphs(stored or ""),
+            self.summary_paragraph_ids or [],
+            self.summary_paragraphs,
+            self.retired_summary_paragraph_ids or [],
+        )
+
+    @property
+    def summary_blocks(self):
+        """``(paragraph, id)`` for the summary; the id is ``None`` before ids are assigned."""
+        paragraphs = self.summary_paragraphs
+        ids = self.summary_paragraph_ids or []
+        if len(ids) != len(paragraphs):
+            ids = [None] * len(paragraphs)
+        return list(zip(paragraphs, ids, strict=True))
 
     def _unique_slug(self):
         base = unicode_slug(self.title, max_length=180, fallback="note")
@@ -351,7 +392,7 @@ class Note(models.Model):
 
     @property
     def summary_paragraphs(self):
-        return [p.strip() for p in self.summary.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        return plain_paragraphs(self.summary)
 
     def related_notes(self, limit=5):
         """Published notes sharing most topics with this one, then the most recent."""

@@ -14,6 +14,8 @@ the new blocks are matched against the old ones and keep their ids:
 
 The id of a block that is gone is kept in ``Section.retired_paragraph_ids``, so
 a link to it still lands on its section, where the page says it was removed.
+The paragraphs of a note's summary (plain text) have ids the same way, kept on
+the note.
 """
 
 import difflib
@@ -48,6 +50,11 @@ def split_blocks(tokens, lines) -> list[Block]:
             blocks.append(Block(current, "\n".join(lines[start:end])))
             current = []
     return blocks
+
+
+def plain_paragraphs(text: str) -> list[str]:
+    """The paragraphs of plain text (a note's summary): separated by blank lines."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _key(text: str) -> str:

@@ -13,7 +13,7 @@ from notes import corrections
 from notes.charts import monthly_chart, yearly_chart
 from notes.citations import formatted, reference_for, structured_data
 from notes.listing import NoteFilter, published_topics, topic_facets
-from notes.models import Author, Note, Series, Topic, published_q
+from notes.models import Author, Note, Series, Topic, paragraph_link_label, published_q
 from notes.qr import qr_svg
 from notes.reading import reading_minutes
 from notes.rendering import render_markdown
@@ -91,6 +91,7 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
         "toc": [section for section in sections if section.heading],
         "reading_minutes": reading_minutes(note.summary, *(s.body for s in sections)),
         "canonical_url": canonical_url,
+        "paragraph_link_label": paragraph_link_label(note.language),
     }
     if canonical_url and note.published_at:
         reference = reference_for(

@@ -8,8 +8,9 @@ from django.utils import translation
 
 
 def give_paragraphs_ids(apps, schema_editor):
-    """Every block of every section gets its id, and the HTML its "¶" links."""
-    from notes.paragraphs import carry_over
+    """Every block of every section and every paragraph of every summary gets its id,
+    and the sections' HTML its "¶" links."""
+    from notes.paragraphs import carry_over, plain_paragraphs
     from notes.rendering import markdown_blocks, render_with_ids
 
     Section = apps.get_model("notes", "Section")
@@ -22,7 +23,7 @@ def give_paragraphs_ids(apps, schema_editor):
             with translation.override(language):
                 labels[language] = translation.gettext("本段链接")
         blocks = [block.source for block in markdown_blocks(section.body) if block.linkable]
-        section.paragraph_ids, section.retired_paragraph_ids = carry_over([], [], blocks)
+        section.paragraph_ids, _retired = carry_over([], [], blocks)
         section.body_html = render_with_ids(
             section.body, section.paragraph_ids, link_label=labels[language]
         )
@@ -31,6 +32,16 @@ def give_paragraphs_ids(apps, schema_editor):
             Section.objects.bulk_update(batch, ["paragraph_ids", "body_html"])
             batch = []
     Section.objects.bulk_update(batch, ["paragraph_ids", "body_html"])
+
+    Note = apps.get_model("notes", "Note")
+    batch = []
+    for note in Note.objects.only("summary").iterator(chunk_size=500):
+        note.summary_paragraph_ids, _retired = carry_over([], [], plain_paragraphs(note.summary))
+        batch.append(note)
+        if len(batch) == 500:
+            Note.objects.bulk_update(batch, ["summary_paragraph_ids"])
+            batch = []
+    Note.objects.bulk_update(batch, ["summary_paragraph_ids"])
 
 
 class Migration(migrations.Migration):
@@ -41,6 +52,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='note',
+            name='retired_summary_paragraph_ids',
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='已删除摘要段落的标识'),
+        ),
+        migrations.AddField(
+            model_name='note',
+            name='summary_paragraph_ids',
+            field=models.JSONField(blank=True, default=list, editable=False, help_text='摘要每段的固定标识，与正文段落的一样沿用。', verbose_name='摘要段落标识'),
+        ),
         migrations.AddField(
             model_name='section',
             name='paragraph_ids',

@@ -209,3 +209,45 @@ def test_restoring_a_version_kept_before_paragraph_ids_gives_them_ids(editor):
     section.refresh_from_db()
     assert len(section.paragraph_ids) == 2
     assert f'<div class="para" id="{section.paragraph_ids[0]}">' in section.body_html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_paragraphs_ids():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("notes", "0006_search_frequent_tokens")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    note = old.get_model("notes", "Note").objects.create(
+        title="旧文", slug="old", summary=f"{A}\n\n{B}"
+    )
+    old.get_model("notes", "Section").objects.create(
+        note=note, position=1, body=body(C, "---", D), body_html="<p>旧</p>"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    section = Section.objects.get(note_id=note.pk)
+    assert len(section.paragraph_ids) == 2
+    assert f'<div class="para" id="{section.paragraph_ids[1]}">' in section.body_html
+    assert "<hr" in section.body_html
+    assert len(section.note.summary_paragraph_ids) == 2
+
+
+def test_summary_paragraphs_have_ids_that_survive_edits(client):
+    note = NoteFactory(summary=body(A, B, C))
+    a, b, c = note.summary_paragraph_ids
+    note = note.__class__.objects.get(pk=note.pk)
+    note.summary = body(NEW, A.replace("强硬", "严厉"), C)
+    note.save()
+    assert note.summary_paragraph_ids[1:] == [a, c]
+    assert note.retired_summary_paragraph_ids == [b]
+    html = client.get(note.get_absolute_url()).content.decode()
+    start = html.index('class="note-summary"')
+    summary = html[start : html.index("</section>", start)]
+    for pid in note.summary_paragraph_ids:
+        assert f'<div class="para" id="{pid}">' in summary
+        assert f'href="#{pid}"' in summary
+    assert f'<span class="gone-anchor" id="{b}"></span>' in summary
+    assert "段落已在修订中删去" in summary

@@ -88,6 +88,11 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _FOOTER = re.compile(r"预览已结束|完整报告链接|扫码(?:下载|阅读)|下载完整(?:版|报告)")
+#: Where a note printed by an institute (this site's PDFs too) ends: how to cite it,
+#: where to read it online. A bare address just above belongs to it.
+_END_MATTER = re.compile(
+    r"^(?:引用格式|建议引用|推荐引用|How to cite|Suggested citation|Cite as|Scan to read)", re.I
+)
 _DATE_LINE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
     r"|第\s*\d+\s*期|No\.\s*\d+|[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})$"
@@ -180,10 +185,13 @@ def _sub_heading(text: str, style: str | None) -> str | None:
 
 
 def _strip_furniture(lines: list[Line], type_keys: set[str]) -> tuple[list[Line], str | None]:
-    """Drop running headers, page numbers and the platform footer; return the footer's URL."""
+    """Drop running headers, page numbers and the platform footer or end matter; return
+    the footer's URL."""
     source_url = None
     for i, line in enumerate(lines):
-        if _FOOTER.search(line.text):
+        if _FOOTER.search(line.text) or _END_MATTER.match(line.text):
+            if i and _URL.fullmatch(lines[i - 1].text):
+                i -= 1
             footer = " ".join(item.text for item in lines[i:])
             urls = _URL.findall(footer)
             source_url = urls[0] if urls else None

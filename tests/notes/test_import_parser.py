@@ -312,3 +312,30 @@ def test_numbered_lines_under_chinese_headings_are_sub_headings():
         ),
         ("二、第二部分", ["### （1）细项", "最后一段。"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        # As the site's own PDFs print it, in both languages.
+        "扫码阅读网页版，查看更正记录\n\nhttps://notes.example.org/notes/7/talks/\n\n"
+        "引用格式 林晓岚. 会谈[R/OL]. 新知财经研究院, 2021-03-22. "
+        "https://notes.example.org/notes/7/talks/.\n\n更正 2021年3月24日：日期有误。",
+        "https://notes.example.org/notes/7/talks/\n\n"
+        "引用格式 林晓岚. 会谈[R/OL]. 新知财经研究院, 2021-03-22.",
+        "Scan to read online, with any corrections\n\nhttps://notes.example.org/notes/7/talks/\n\n"
+        "How to cite LIN X. Talks[R/OL]. 2021-03-22. https://notes.example.org/notes/7/talks/.",
+        "Suggested citation: Lin, X. (2021). Talks. https://notes.example.org/notes/7/talks/",
+    ],
+    ids=["zh", "zh-address-first", "en", "suggested-citation"],
+)
+def test_end_matter_is_not_body_text(end):
+    text = (
+        "热点\n\n研究简报\n\n会谈在交锋中开场\n\n摘 要\n\n会谈难以产生具体成果。\n\n"
+        "林晓岚/新知财经研究院高级研究员\n\n一、开场\n\n按照惯例，开场致辞只是简短寒暄。\n\n"
+        "二、展望\n\n高层沟通的频率和质量值得持续观察。\n\n" + end
+    )
+    brief = parse_text(text)
+    assert headings_and_sizes(brief) == [("一、开场", 1), ("二、展望", 1)]
+    assert brief.sections[-1].paragraphs == ["高层沟通的频率和质量值得持续观察。"]
+    assert brief.source_url == "https://notes.example.org/notes/7/talks/"

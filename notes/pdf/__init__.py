@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notes.citations import reference_of_note
@@ -118,13 +119,16 @@ def digest_of(document: dict) -> str:
 
 
 def document_for(note) -> dict:
-    document = note_document(
-        note,
-        authorships=list(note.authorships.select_related("author").order_by("position")),
-        sections=list(note.sections.order_by("position")),
-        corrections=list(note.corrections.order_by("number")),
-        reference=reference_of_note(note),
-    )
+    """The data of ``note``'s PDF. It is the same whatever the reader's language (the
+    note's own decides addresses and labels), so a note has one PDF at a time."""
+    with translation.override("en" if note.language == "en" else settings.LANGUAGE_CODE):
+        document = note_document(
+            note,
+            authorships=list(note.authorships.select_related("author").order_by("position")),
+            sections=list(note.sections.order_by("position")),
+            corrections=list(note.corrections.order_by("number")),
+            reference=reference_of_note(note),
+        )
     document["fonts"] = font_stacks()
     return document
 

@@ -10,7 +10,7 @@ in the template's ``blk`` function.
 import re
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from notes.citations import as_text, gbt7714
@@ -188,61 +188,61 @@ def numbered_headings(headings, *, english):
 
 
 def note_document(note, *, authorships, sections, corrections, reference) -> dict:
-    """Everything the template needs, as plain data (JSON-serialisable)."""
+    """Everything the template needs, as plain data (JSON-serialisable); labels in the
+    active language (``notes.pdf.document_for`` makes it the note's)."""
     english = note.language == "en"
-    with translation.override("en" if english else "zh-hans"):
-        note_type = note.note_type
-        type_name = ""
-        if note_type:
-            type_name = (note_type.name_en or note_type.name) if english else note_type.name
-        series = note.series.name if note.series else ""
-        published = timezone.localdate(note.published_at)
-        return {
-            "lang": "en" if english else "zh",
-            "authors": [a.author.name for a in authorships],
-            "keywords": list(reference.keywords),
-            "published": [published.year, published.month, published.day],
-            "header": {
-                "left": reference.publisher,
-                "center": " ".join(part for part in (series, type_name) if part)
-                if english
-                else f"{series}{type_name}",
-                "right": (note_type.name_en or note_type.name) if note_type else "Research Note",
-            },
-            "series": series,
-            "type": type_name,
-            "title": note.title,
-            "date": formats.date_format(timezone.localtime(note.published_at), "DATE_FORMAT"),
-            "summary": note.summary_paragraphs,
-            "byline": byline_lines(authorships, english=english),
-            "sections": [
-                {"heading": heading, "blocks": body_blocks(section.body)}
-                for heading, section in zip(
-                    numbered_headings([s.heading for s in sections], english=english),
-                    sections,
-                    strict=True,
-                )
-            ],
-            "corrections": [
-                _("%(kind)s %(date)s：%(message)s")
-                % {
-                    "kind": correction.get_kind_display(),
-                    "date": formats.date_format(
-                        timezone.localtime(correction.created_at), "DATE_FORMAT"
-                    ),
-                    "message": correction.message,
-                }
-                for correction in corrections
-            ],
-            "citation": as_text(gbt7714(reference)),
-            "url": reference.url,
-            "qr": qr_svg(reference.url),
-            "labels": {
-                "summary": "Summary" if english else "摘　要",
-                "body": "" if english else "正　文",
-                "cite": _("引用格式"),
-                "scan": _("扫码阅读网页版，查看更正记录"),
-                "corrections": _("更正与更新"),
-                "site": settings.SITE_NAME,
-            },
-        }
+    note_type = note.note_type
+    type_name = ""
+    if note_type:
+        type_name = (note_type.name_en or note_type.name) if english else note_type.name
+    series = note.series.name if note.series else ""
+    published = timezone.localdate(note.published_at)
+    return {
+        "lang": "en" if english else "zh",
+        "authors": [a.author.name for a in authorships],
+        "keywords": list(reference.keywords),
+        "published": [published.year, published.month, published.day],
+        "header": {
+            "left": reference.publisher,
+            "center": " ".join(part for part in (series, type_name) if part)
+            if english
+            else f"{series}{type_name}",
+            "right": (note_type.name_en or note_type.name) if note_type else "Research Note",
+        },
+        "series": series,
+        "type": type_name,
+        "title": note.title,
+        "date": formats.date_format(timezone.localtime(note.published_at), "DATE_FORMAT"),
+        "summary": note.summary_paragraphs,
+        "byline": byline_lines(authorships, english=english),
+        "sections": [
+            {"heading": heading, "blocks": body_blocks(section.body)}
+            for heading, section in zip(
+                numbered_headings([s.heading for s in sections], english=english),
+                sections,
+                strict=True,
+            )
+        ],
+        "corrections": [
+            _("%(kind)s %(date)s：%(message)s")
+            % {
+                "kind": correction.get_kind_display(),
+                "date": formats.date_format(
+                    timezone.localtime(correction.created_at), "DATE_FORMAT"
+                ),
+                "message": correction.message,
+            }
+            for correction in corrections
+        ],
+        "citation": as_text(gbt7714(reference)),
+        "url": reference.url,
+        "qr": qr_svg(reference.url),
+        "labels": {
+            "summary": "Summary" if english else "摘　要",
+            "body": "" if english else "正　文",
+            "cite": _("引用格式"),
+            "scan": _("扫码阅读网页版，查看更正记录"),
+            "corrections": _("更正与更新"),
+            "site": settings.SITE_NAME,
+        },
+    }

@@ -272,3 +272,17 @@ def test_a_bare_note_still_has_a_pdf(client, pdf_fonts):
     text = text_of(reader_of(get_pdf(client, bare)))
     assert "无题" in text
     assert "Research Note" in text  # the running head without a type
+
+
+def test_one_pdf_whatever_the_readers_language(client, pdf_fonts, note):
+    from django.urls import reverse
+    from django.utils import translation
+
+    chinese = get_pdf(client, note)
+    with translation.override("en"):
+        url = reverse("notes:pdf", kwargs={"pk": note.pk})
+    with mock.patch("notes.pdf.render", wraps=pdf.render) as render:
+        english = client.get(url, headers={"accept-language": "en"})
+    assert english.status_code == 200
+    render.assert_not_called()
+    assert english["ETag"] == chinese["ETag"]

@@ -216,7 +216,7 @@ def test_the_migration_gives_existing_paragraphs_ids():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("notes", "0006_search_frequent_tokens")]
+    before = [("notes", "0007_note_deleted_state")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

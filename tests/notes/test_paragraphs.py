@@ -1,12 +1,13 @@
 """Paragraph links that survive edits: one test per kind of edit, then the page."""
 
+import importlib
 import json
 import re
 
 import pytest
 
 from notes import history
-from notes.models import Section
+from notes.models import Note, Section
 from notes.paragraphs import carry_over
 from tests.factories import NoteFactory, SectionFactory
 from tests.workflow.formdata import note_form_data
@@ -211,28 +212,22 @@ def test_restoring_a_version_kept_before_paragraph_ids_gives_them_ids(editor):
     assert f'<div class="para" id="{section.paragraph_ids[0]}">' in section.body_html
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_existing_paragraphs_ids():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    """Rows written before ids existed (as bulk writes still write them) get theirs."""
+    from django.apps import apps
 
-    before = [("notes", "0007_note_deleted_state")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    note = old.get_model("notes", "Note").objects.create(
-        title="旧文", slug="old", summary=f"{A}\n\n{B}"
+    migration = importlib.import_module("notes.migrations.0008_paragraph_ids_corrections")
+    note = NoteFactory(summary=f"{A}\n\n{B}")
+    Note.objects.filter(pk=note.pk).update(summary_paragraph_ids=[])
+    Section.objects.bulk_create(
+        [Section(note=note, position=1, body=body(C, "---", D), body_html="<p>旧</p>")]
     )
-    old.get_model("notes", "Section").objects.create(
-        note=note, position=1, body=body(C, "---", D), body_html="<p>旧</p>"
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migration.give_paragraphs_ids(apps, None)
     section = Section.objects.get(note_id=note.pk)
     assert len(section.paragraph_ids) == 2
     assert f'<div class="para" id="{section.paragraph_ids[1]}">' in section.body_html
     assert "<hr" in section.body_html
-    assert len(section.note.summary_paragraph_ids) == 2
+    assert len(Note.objects.get(pk=note.pk).summary_paragraph_ids) == 2
 
 
 def test_summary_paragraphs_have_ids_that_survive_edits(client):

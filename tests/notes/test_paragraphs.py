@@ -216,7 +216,7 @@ def test_the_migration_gives_existing_paragraphs_ids():
     """Rows written before ids existed (as bulk writes still write them) get theirs."""
     from django.apps import apps
 
-    migration = importlib.import_module("notes.migrations.0008_paragraph_ids_corrections")
+    migration = importlib.import_module("notes.migrations.0009_paragraph_ids_corrections")
     note = NoteFactory(summary=f"{A}\n\n{B}")
     Note.objects.filter(pk=note.pk).update(summary_paragraph_ids=[])
     Section.objects.bulk_create(

@@ -47,7 +47,7 @@ def give_paragraphs_ids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notes', '0007_note_deleted_state'),
+        ('notes', '0008_import_originals_and_previews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

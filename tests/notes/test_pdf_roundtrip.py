@@ -85,22 +85,33 @@ def test_an_english_note_comes_back(client, pdf_fonts, tmp_path):
     ):
         author = AuthorFactory(name=name, title=title, affiliation="Example Policy Institute")
         AuthorshipFactory(note=note, author=author, position=position)
-    paragraph = (
+    sentences = [
         "The common ground taxonomy narrows the gap between domestic and international "
-        "definitions of eligible projects, and issuers now report against both. "
-    )
-    SectionFactory(note=note, position=1, heading="", body=paragraph * 2)
+        "definitions of eligible projects.",
+        "Issuers now report against both, which lowers the cost of a second listing abroad.",
+        "Foreign investors hold a small share of the market, mostly through the bond connect.",
+        "Disclosure of how proceeds are used remains uneven across provinces and sectors.",
+        "Local banks price green loans off the same benchmark as ordinary ones.",
+        "A premium appears only where the use of proceeds is verified by a third party.",
+        "Rating agencies have begun to publish separate scores for transition bonds.",
+        "The central bank's relending facility has lowered funding costs for some issuers.",
+    ]
+
+    def text(start, count):
+        return " ".join(sentences[(start + n) % len(sentences)] for n in range(count))
+
+    SectionFactory(note=note, position=1, heading="", body=text(0, 3))
     SectionFactory(
         note=note,
         position=2,
         heading="1. Standards converge",
-        body="\n\n".join([paragraph * 3, paragraph * 2, paragraph]),
+        body="\n\n".join([text(1, 9), text(3, 6), text(5, 4)]),
     )
     SectionFactory(
         note=note,
         position=3,
         heading="2. The missing premium",
-        body="\n\n".join([paragraph * 4, paragraph * 2]),
+        body="\n\n".join([text(2, 12), text(6, 5)]),
     )
     brief = imported(client, note, tmp_path)
     assert found(brief) == structure(note)

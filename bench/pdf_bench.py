@@ -4,7 +4,7 @@ the cached one (read from media storage), end to end through Django.
     python bench/pdf_bench.py [--runs N]
 
 Uses a throw-away SQLite database (or DATABASE_URL when set) with the demo
-content and a generated note of about 20 pages, and a throw-away media folder.
+content and a generated note of about 20 pages, and a throw-away private storage folder.
 Needs a CJK font (Debian: fonts-noto-cjk). Prints median and worst times.
 """
 
@@ -44,7 +44,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="pdf-bench-")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
-    os.environ["DJANGO_MEDIA_ROOT"] = f"{workdir}/media"
+    os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = f"{workdir}/private"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
@@ -54,7 +54,7 @@ def main():
     from pypdf import PdfReader
 
     from notes import pdf
-    from notes.models import Note, Section
+    from notes.models import Note, Section, private_storage
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
@@ -86,8 +86,8 @@ def main():
         document = pdf.document_for(note)
 
         def first(url=url, note=note):
-            for name in pdf.default_storage.listdir(f"{pdf.STORAGE_DIR}/{note.pk}")[1]:
-                pdf.default_storage.delete(f"{pdf.STORAGE_DIR}/{note.pk}/{name}")
+            for name in private_storage().listdir(f"{pdf.STORAGE_DIR}/{note.pk}")[1]:
+                private_storage().delete(f"{pdf.STORAGE_DIR}/{note.pk}/{name}")
             assert client.get(url).status_code == 200
 
         def cached(url=url):
@@ -96,7 +96,7 @@ def main():
         def typeset(document=document):
             pdf.render(document)
 
-        if pdf.default_storage.exists(f"{pdf.STORAGE_DIR}/{note.pk}"):
+        if private_storage().exists(f"{pdf.STORAGE_DIR}/{note.pk}"):
             first()
         response = client.get(url)
         pages = len(PdfReader(io.BytesIO(response.content)).pages)

@@ -4,7 +4,6 @@ import logging
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 
 from notes import pdf
@@ -31,22 +30,18 @@ def citation_file(request, pk, extension):
 
 
 def note_pdf(request, pk):
-    """The note as a PDF, made on first request for each version of it."""
+    """The note as a PDF, made on first request for each version of it (cached and
+    answered with 304 like every public page: see ``notes.caching``)."""
     note = published_note(pk)
     try:
-        data, digest = pdf.note_pdf(note)
+        data, _digest = pdf.note_pdf(note)
     except pdf.PdfUnavailable as error:
         logger.error("PDF of note %s: %s", note.pk, error.message)
         response = render(request, "notes/pdf_unavailable.html", {"note": note}, status=503)
         response["Retry-After"] = "3600"
         return response
-    etag = f'"{digest}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{note.slug}.pdf"
     )
-    response["ETag"] = etag
     return response

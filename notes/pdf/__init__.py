@@ -2,9 +2,10 @@
 brings the compiler in its wheel: no system library is needed).
 
 A note's PDF is made on the first request for the note as it is now and kept
-in media storage under a digest of everything printed on it (text, byline,
+in the private storage (no URL serves it; the view hands it out while the note
+is published) under a digest of everything printed on it (text, byline,
 corrections, the template), so any change that shows makes a new file and the
-old one is deleted; every app server finds the same file. Chinese needs a CJK
+old one is deleted; app servers sharing that storage share the file. Chinese needs a CJK
 font on the machine (Debian: ``fonts-noto-cjk``; or a folder named in
 ``PDF_FONT_DIRS``): without one, :class:`PdfUnavailable` says so.
 """
@@ -16,11 +17,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notes.citations import reference_of_note
+from notes.models import private_storage
 from notes.pdf.document import note_document
 
 logger = logging.getLogger(__name__)
@@ -137,17 +138,18 @@ def note_pdf(note) -> tuple[bytes, str]:
     """``(PDF bytes, digest)`` of ``note`` as it is now: from storage, or made and stored."""
     document = document_for(note)
     digest = digest_of(document)
+    storage = private_storage()
     folder = f"{STORAGE_DIR}/{note.pk}"
     name = f"{folder}/{digest}.pdf"
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
+    if storage.exists(name):
+        with storage.open(name, "rb") as handle:
             return handle.read(), digest
     pdf = render(document)
-    saved = default_storage.save(name, ContentFile(pdf))
+    saved = storage.save(name, ContentFile(pdf))
     if saved != name:  # another server stored the same file meanwhile
-        default_storage.delete(saved)
-    _, files = default_storage.listdir(folder)
+        storage.delete(saved)
+    _, files = storage.listdir(folder)
     for other in files:
         if other != f"{digest}.pdf":
-            default_storage.delete(f"{folder}/{other}")
+            storage.delete(f"{folder}/{other}")
     return pdf, digest

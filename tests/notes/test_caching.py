@@ -56,7 +56,8 @@ def public_urls(note):
         "/topics/中美关系/", "/authors/", "/authors/lin/", "/series/hot/", "/archive/",
         f"/archive/{year}/", f"/archive/{year}/{month}/", "/search/?q=中美",
         "/feed/", "/feed/rss/", "/topics/中美关系/feed/", "/authors/lin/feed/",
-        "/series/hot/feed/",
+        "/series/hot/feed/", f"/notes/{note.pk}/cite.bib", f"/notes/{note.pk}/cite.ris",
+        f"/notes/{note.pk}/cite.json",
     ]  # fmt: skip
     return [*urls, *("/en" + url for url in urls), "/sitemap.xml", "/robots.txt"]
 

@@ -88,6 +88,7 @@ def test_the_earlier_wording_is_readable_with_an_escaped_diff_and_noindex(client
     client.logout()
     response = client.get(version_url(note, 1))
     assert response.status_code == 200
+    assert "public" in response["Cache-Control"]  # cacheable like every public page
     assert response["X-Robots-Tag"] == "noindex"
     html = response.content.decode()
     assert '<meta name="robots" content="noindex">' in html

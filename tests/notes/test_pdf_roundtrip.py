@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    """A private storage of each test's own, where PDFs are kept."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
     settings.SITE_URL = "https://notes.example.org"
     settings.INSTITUTE_NAME = "新知财经研究院"
     settings.INSTITUTE_NAME_EN = "Xinzhi Institute of Finance and Economics"

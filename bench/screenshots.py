@@ -26,7 +26,7 @@ PAGES = {
     "list": "/notes/?topic=%E4%B8%AD%E7%BE%8E%E5%85%B3%E7%B3%BB",
     "archive": "/archive/2021/",
     "note": "/notes/{note}/",
-    "note-cite": "/notes/{note}/#cite",
+    "note-full": "/notes/{note}/",
     "note-version": "/notes/{note}/anchorage-talks-2021/v/1/",
     "topics": "/topics/",
     "author": "/authors/lin-xiaolan/",
@@ -36,8 +36,8 @@ PAGES = {
 #: PDFs of notes saved beside the screenshots, with their first page as PNG.
 PDFS = {"pdf-zh": "anchorage-talks-2021", "pdf-en": "trade-supply-chains-english"}
 WIDTHS = {"1280": (1280, 2000), "375": (375, 2600)}
-#: Pages whose phone screenshot must reach the end (the citations and the QR code).
-TALL = {"note-cite": 4400}
+#: Pages shown down to their end (the citations and the QR code): height per width.
+TALL = {"note-full": {"1280": 2700, "375": 4400}}
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -104,7 +104,7 @@ def main():
         wait_for(f"http://127.0.0.1:{port}/healthz")
         for name, path in PAGES.items():
             for width, (w, h) in WIDTHS.items():
-                h = max(h, TALL.get(name, 0)) if width == "375" else h
+                h = TALL.get(name, {}).get(width, h)
                 target = out / f"{name}-{width}.png"
                 with tempfile.TemporaryDirectory() as profile:
                     subprocess.run(

@@ -37,6 +37,8 @@ command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 
 export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="load-benchmark-only-key-0123456789abcdefghijklmnopqrstuvwxyz"
 export SITE_URL="$BASE" DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0
+# Requests come from many client addresses (bench/clients.lua), one proxy hop away.
+export DJANGO_TRUSTED_PROXY_HOPS=1
 export REDIS_URL="$REDIS"
 
 database_url() {
@@ -91,9 +93,10 @@ cleanup() {
 trap cleanup EXIT
 
 load_data() {
-  local dataset=$1
-  [ "$(database prepare "$dataset" "$NOTES")" = ready ] && return 0
+  local dataset=$1 state
+  state=$(database prepare "$dataset" "$NOTES")
   "$PY" manage.py migrate --noinput -v0
+  [ "$state" = ready ] && return 0
   if [ "$dataset" = demo ]; then
     "$PY" manage.py seed_demo >/dev/null
   else
@@ -116,16 +119,23 @@ start_server() {
 }
 
 # The pages measured are found on the site itself, so any data set works.
+fetch() {
+  curl -fs "$BASE$1" || {
+    echo "$1 did not answer 200; see /tmp/research-notes-load-$PORT.log" >&2
+    exit 1
+  }
+}
+
 discover() {
   local home topics list note topic css q
-  home=$(curl -fs "$BASE/")
+  home=$(fetch /)
   css=$(grep -o '/static/css/site[^"]*\.css' <<<"$home" | head -1)
-  topics=$(curl -fs "$BASE/topics/")
+  topics=$(fetch /topics/)
   topic=$(grep -o 'href="/topics/[^"/]*/"' <<<"$topics" | head -1 | cut -d'"' -f2)
-  list=$(curl -fs "$BASE/notes/")
+  list=$(fetch /notes/)
   note=$(grep -o 'href="/notes/[0-9]*/[^"]*/"' <<<"$list" | head -1 | cut -d'"' -f2)
   # Two characters from the newest note's title: a query that many notes match.
-  q=$(curl -fs "$BASE$note" | "$PY" -c 'import html, re, sys, urllib.parse
+  q=$(fetch "$note" | "$PY" -c 'import html, re, sys, urllib.parse
 title = re.search(r"<h1 class=\"note-title\">(.*?)</h1>", sys.stdin.read(), re.S).group(1)
 print(urllib.parse.quote(html.unescape(title).strip()[:2]))')
   PAGES=(
@@ -150,7 +160,7 @@ to_ms() {
 measure() {
   local url=$1 out rps p50 p99
   for _ in 1 2 3; do curl -fs -o /dev/null "$BASE$url"; done
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$url")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/clients.lua "$BASE$url")
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")

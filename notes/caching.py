@@ -82,6 +82,9 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if not (getattr(response, "public_page", False) and _cacheable(response)):
             return response
+        # One piece, not the hundreds a feed is written in: each would be a write to
+        # the socket, for every reader.
+        response.content = response.content
         set_response_etag(response)
         response.headers.setdefault("Last-Modified", http_date())
         if key and now and settings.PAGE_CACHE:

@@ -176,6 +176,7 @@ def servers(tmp_path):
         "SITE_URL": "https://notes.example.org",
         "DATABASE_URL": _database_url(),
         "WEB_CONCURRENCY": "1",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),  # not the checkout's own
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

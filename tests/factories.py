@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import ROLES
 from notes.models import Author, Authorship, Note, NoteType, Section, Series
 
 
@@ -87,3 +88,17 @@ class SectionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     heading = factory.Sequence(lambda n: f"第{n}节")
     body = "正文段落。"
+
+
+def restore_roles():
+    """The role groups as the data migration makes them. A transactional test
+    empties the database when it ends, and only the permissions come back: one
+    that runs after another needs its roles made again."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in (code.split(".") for code in codes)
+        )

@@ -31,6 +31,7 @@ from tests.factories import (
     NoteFactory,
     SectionFactory,
     UserFactory,
+    restore_roles,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ SEARCHES = ["关税", "半导体", "tariff"]
 @pytest.fixture
 def content(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    restore_roles()  # a transactional test before this one may have emptied the database
     editor = UserFactory(username="editor", is_staff=True, roles=[EDITORS])
     UserFactory(username="reader", is_active=False)
     author = AuthorFactory(name="林晓岚", slug="lin")

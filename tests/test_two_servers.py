@@ -22,13 +22,18 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from redis import Redis
 
-from accounts.roles import EDITORS, ROLES
+from accounts.roles import EDITORS
 from notes.models import Note
-from tests.factories import AuthorshipFactory, NoteFactory, SectionFactory, UserFactory
+from tests.factories import (
+    AuthorshipFactory,
+    NoteFactory,
+    SectionFactory,
+    UserFactory,
+    restore_roles,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -132,17 +137,6 @@ class Browser:
         return self.cookies["csrftoken"]
 
 
-def editors_role():
-    """The Editors group as the data migration makes it: a transactional test before
-    this one may have emptied the database, and only the permissions come back."""
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    codes = [code.split(".") for code in ROLES[EDITORS]]
-    group.permissions.set(
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in codes
-    )
-
-
 def _start(port, env, log):
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
@@ -226,7 +220,7 @@ def _shows(port, path, note):
 
 def test_a_change_through_one_server_is_seen_at_once_on_the_other(servers):
     first, second = servers
-    editors_role()
+    restore_roles()
     # Hashed for the servers' hashers (the tests' own is a fast one they do not know).
     editor = UserFactory(username="editor", is_staff=True, roles=[EDITORS])
     editor.password = PBKDF2PasswordHasher().encode(PASSWORD, "two-servers", iterations=1000)

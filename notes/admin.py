@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -29,6 +29,11 @@ class PositionedInlineFormSet(CustomInlineFormSet):
     Duplicate positions in the submission become a form error; reordered rows
     are saved without a transient clash.
     """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", form.fields["DELETE"].label)
 
     def clean(self):
         super().clean()
@@ -64,6 +69,12 @@ class PositionedInlineFormSet(CustomInlineFormSet):
 class PositionedInlineForm:
     """Leave (note, position) uniqueness to the formset, which sees the whole new order."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table row's inputs have no <label> of their own: each is named for its column.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
         exclusions.add("position")
@@ -96,6 +107,7 @@ class AuthorshipInline(NoteChildInline, SortableTabularInline):
     fields = ["author", "byline", "position"]
     extra = 0
     min_num = 0
+    template = "admin/edit_inline/sortable_tabular.html"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -208,7 +220,12 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
 
     @admin.display(description=_("作者"))
     def author_names(self, obj):
-        return "、".join(a.author.name for a in obj.ordered_authorships())
+        # Names break between each other, never inside one.
+        return format_html_join(
+            "、",
+            '<span class="name">{}</span>',
+            ((a.author.name,) for a in obj.ordered_authorships()),
+        )
 
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj):

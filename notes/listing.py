@@ -1,13 +1,16 @@
 """Filtering published notes by topic, author, series, type and date, with facets."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django import forms
 from django.db.models import Count
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy as pgettext
 
 from notes.models import Author, Note, NoteType, Series, TaggedNote, Topic
+from notes.templatetags.notes_tags import localized_name
 
 #: More topics than this in one filter is not a reader's query; the rest are ignored.
 MAX_TOPICS = 5
@@ -149,6 +152,18 @@ class NoteFilter:
         if self.month:
             items.append(ActiveFilter(_("月份"), str(self.month), self._without("month")))
         return items
+
+    def heading(self):
+        """What the filters choose, in words for the page's heading: names, then the period."""
+        parts = [topic.name for topic in self.topics]
+        parts += [obj.name for obj in (self.author, self.series) if obj]
+        if self.note_type:
+            parts.append(localized_name(self.note_type))
+        if self.year and self.month:
+            parts.append(date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT"))
+        elif self.year:
+            parts.append(_("%(year)s年") % {"year": self.year})
+        return parts
 
     def topic_url(self, slug):
         """The current filter with one more topic."""

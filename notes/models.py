@@ -125,6 +125,11 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("notes:author", kwargs={"slug": self.slug})
 
+    @property
+    def role(self):
+        """Affiliation and title, set apart: ``新知财经研究院 · 高级研究员``."""
+        return " · ".join(part for part in (self.affiliation, self.title) if part)
+
 
 class Topic(TagBase):
     """A tag whose slug keeps Chinese characters; matched case-insensitively (settings)."""
@@ -476,10 +481,10 @@ class Authorship(models.Model):
 
     @property
     def credit(self):
-        """What follows the name in the byline: the override, or affiliation and title."""
+        """What follows the name in the byline: the override, or the author's role."""
         if self.byline:
             return self.byline
-        return "".join(part for part in (self.author.affiliation, self.author.title) if part)
+        return self.author.role
 
 
 class Section(models.Model):

@@ -35,6 +35,7 @@ urlpatterns = [
     path("authors/", public_page(views.author_list), name="authors"),
     path("authors/<uslug:slug>/", public_page(views.author_detail), name="author"),
     path("authors/<uslug:slug>/feed/", public_page(feeds.AuthorFeed()), name="author-feed"),
+    path("series/", public_page(views.series_list), name="series-index"),
     path("series/<uslug:slug>/", public_page(views.series_detail), name="series"),
     path("series/<uslug:slug>/feed/", public_page(feeds.SeriesFeed()), name="series-feed"),
     path("search/", public_page(views_search.search), name="search"),

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -146,12 +146,14 @@ def topic_detail(request, slug):
 
 
 def author_list(request):
+    published = published_q("authorships__note__")
     authors = (
         Author.objects.annotate(
-            count=Count("authorships", filter=published_q("authorships__note__"))
+            count=Count("authorships", filter=published),
+            latest=Max("authorships__note__published_at", filter=published),
         )
         .filter(count__gt=0)
-        .order_by("name")
+        .order_by("-latest", "name")
     )
     return render(request, "notes/author_list.html", {"nav": "authors", "authors": authors})
 
@@ -162,6 +164,15 @@ def author_detail(request, slug):
     return _listing(
         request, "notes/author_detail.html", {"nav": "authors", "author": author}, notes
     )
+
+
+def series_list(request):
+    series = (
+        Series.objects.annotate(count=Count("notes", filter=published_q("notes__")))
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+    return render(request, "notes/series_list.html", {"nav": "series", "series_list": series})
 
 
 def series_detail(request, slug):

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -10,6 +11,10 @@ from django.utils.translation import get_language, override
 register = template.Library()
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+#: Letters and digits of Latin script: an excerpt is not cut inside a run of them.
+_WORD_END = re.compile(r"[0-9A-Za-z\u00c0-\u024f'’-]+$")
 
 
 @register.filter
@@ -65,3 +70,42 @@ def _bcp47(code):
     """``zh-hans`` → ``zh-Hans``: a script subtag in title case, a region in capitals."""
     first, *rest = code.split("-")
     return "-".join([first, *(p.title() if len(p) == 4 else p.upper() for p in rest)])
+
+
+def script_language(text):
+    """``zh-Hans`` for text with Chinese characters, ``en`` for Latin letters, else ``""``."""
+    if _HAN.search(text):
+        return "zh-Hans"
+    if _LATIN.search(text):
+        return "en"
+    return ""
+
+
+@register.simple_tag
+def lang_attr(text, around=None):
+    """`` lang="…"`` for a name (author, topic, series) whose language is not the one
+    around it (``around``, a language code; the interface's by default), else nothing.
+
+    Names carry no language of their own, so their script tells: a Chinese name in
+    the English interface is marked ``zh-Hans``, an English one in the Chinese ``en``.
+    """
+    language = script_language(str(text))
+    around = (around or get_language() or "").lower()
+    if not language or around.startswith(language.split("-")[0].lower()):
+        return ""
+    return format_html(' lang="{}"', language)
+
+
+@register.filter
+def excerpt(text, length=140):
+    """``text`` cut to at most ``length`` characters and ended with "…" when cut;
+    never inside a Latin word or number when a space comes before it."""
+    text = " ".join(str(text).split())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if _WORD_END.search(cut) and text[length - 1 : length].strip() and " " in cut:
+        head = _WORD_END.sub("", cut)
+        if head.strip():
+            cut = head
+    return cut.rstrip(" ,.;:，、；：") + "…"

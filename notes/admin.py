@@ -5,7 +5,9 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -21,6 +23,12 @@ from notes.permissions import can_edit, is_editor
 #: Rows being moved are parked this far up first, so a swap never trips the
 #: (note, position) unique constraint half-way through a save.
 POSITION_PARKING_OFFSET = 1_000_000
+
+
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """Django's date and time inputs with a label for each (see its template)."""
+
+    template_name = "notes/widgets/split_datetime.html"
 
 
 class PositionedInlineFormSet(CustomInlineFormSet):
@@ -162,6 +170,7 @@ class TopicListFilter(admin.SimpleListFilter):
 @admin.register(Note)
 class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.ModelAdmin):
     form = NoteAdminForm
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     change_form_template = "admin/notes/note/change_form.html"
     list_display = ["title", "series", "note_type", "state", "published_at", "author_names"]
     list_filter = [StatusListFilter, "series", "note_type", TopicListFilter, "authors", "language"]

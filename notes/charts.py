@@ -1,5 +1,6 @@
 """Bar charts of publication counts, drawn server-side as inline SVG (no JavaScript)."""
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -9,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 CHART_HEIGHT = 120
-BAR_WIDTH = 28
-BAR_GAP = 12
+#: The widest a chart is drawn: it fits a phone's column (343 px at 375) unscaled, so
+#: its 13 px labels stay 13 px; more bars make the bars narrower, not the chart wider.
+MAX_WIDTH = 336
+MAX_PITCH = 40  # a bar and the gap after it, at most
+MARGIN = 8  # room on either side for a count wider than its bar
+LABEL_SIZE = 13
 
 
 @dataclass
@@ -19,37 +24,42 @@ class Bar:
     count: int
     url: str | None
     title: str = ""
-    x: int = 0
+    name: str = ""  # the period in words, for the list beside the chart
+    x: float = 0
     y: int = 0
     height: int = 0
-
-    @property
-    def label_x(self):
-        return self.x + BAR_WIDTH // 2
+    label_x: float = 0
+    show_label: bool = True
 
 
 @dataclass
 class Chart:
+    """Bars side by side, the drawing a picture whose numbers a list beside it repeats."""
+
     bars: list
 
     def __post_init__(self):
+        count = len(self.bars) or 1
+        self.pitch = min(MAX_PITCH, (MAX_WIDTH - 2 * MARGIN) / count)
+        self.bar_width = round(self.pitch * 0.7, 1)
+        # Labels far enough apart not to touch: every bar's, or every second's, ...
+        widest = max((len(bar.label) for bar in self.bars), default=1) * LABEL_SIZE * 0.62
+        step = math.ceil((widest + 4) / self.pitch)
         peak = max((bar.count for bar in self.bars), default=0) or 1
         for index, bar in enumerate(self.bars):
-            bar.x = index * (BAR_WIDTH + BAR_GAP)
+            bar.x = round(MARGIN + index * self.pitch, 1)
+            bar.label_x = round(bar.x + self.bar_width / 2, 1)
             bar.height = round(bar.count / peak * CHART_HEIGHT)
             bar.y = CHART_HEIGHT - bar.height + 16
+            bar.show_label = (len(self.bars) - 1 - index) % step == 0
 
     @property
     def width(self):
-        return max(len(self.bars) * (BAR_WIDTH + BAR_GAP) - BAR_GAP, BAR_WIDTH)
+        return math.ceil(len(self.bars) * self.pitch - (self.pitch - self.bar_width)) + 2 * MARGIN
 
     @property
     def height(self):
         return CHART_HEIGHT + 40
-
-    @property
-    def bar_width(self):
-        return BAR_WIDTH
 
     @property
     def baseline(self):
@@ -58,6 +68,10 @@ class Chart:
     @property
     def total(self):
         return sum(bar.count for bar in self.bars)
+
+
+def _bar(label, period, count, url):
+    return Bar(label=label, name=period, title=_count_title(period, count), count=count, url=url)
 
 
 def _count_title(period, count):
@@ -79,14 +93,11 @@ def monthly_chart(notes, year: int) -> Chart:
     )
     return Chart(
         [
-            Bar(
-                label=str(month),
-                title=_count_title(
-                    _("%(year)s年%(month)s月") % {"year": year, "month": month},
-                    counts.get(month, 0),
-                ),
-                count=counts.get(month, 0),
-                url=reverse("notes:archive-month", kwargs={"year": year, "month": month})
+            _bar(
+                str(month),
+                _("%(year)s年%(month)s月") % {"year": year, "month": month},
+                counts.get(month, 0),
+                reverse("notes:archive-month", kwargs={"year": year, "month": month})
                 if counts.get(month)
                 else None,
             )
@@ -109,13 +120,11 @@ def yearly_chart(notes) -> Chart:
     years = range(min(counts), max(counts) + 1)
     return Chart(
         [
-            Bar(
-                label=str(year),
-                title=_count_title(_("%(year)s年") % {"year": year}, counts.get(year, 0)),
-                count=counts.get(year, 0),
-                url=reverse("notes:archive-year", kwargs={"year": year})
-                if counts.get(year)
-                else None,
+            _bar(
+                str(year),
+                _("%(year)s年") % {"year": year},
+                counts.get(year, 0),
+                reverse("notes:archive-year", kwargs={"year": year}) if counts.get(year) else None,
             )
             for year in years
         ]

@@ -178,7 +178,7 @@ def series_list(request):
 def series_detail(request, slug):
     series = get_object_or_404(Series.objects.public(), slug=slug)
     notes = Note.objects.published().filter(series=series)
-    return _listing(request, "notes/series_detail.html", {"nav": "notes", "series": series}, notes)
+    return _listing(request, "notes/series_detail.html", {"nav": "series", "series": series}, notes)
 
 
 def archive_index(request):

@@ -251,6 +251,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "title", "affiliation", "user", "note_count"]
+    ordering = ["name"]
     search_fields = ["name", "affiliation", "title"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]

@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -165,7 +166,9 @@ class Watched:
         assert response is not None and response.status == status, (
             f"{path}: {response and response.status}"
         )
-        assert self.page.url == self.origin + path, f"{path} led to {self.page.url}"
+        assert unquote(self.page.url) == unquote(self.origin + path), (
+            f"{path} led to {self.page.url}"
+        )
         if status >= 400:  # Chromium reports the page's own status as a console error
             expected = f"the server responded with a status of {status}"
             self.errors = [e for e in self.errors if expected not in e]

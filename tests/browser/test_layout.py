@@ -1,0 +1,112 @@
+"""What a reader or an editor saw go wrong on screen, measured in the browser."""
+
+import pytest
+
+from tests.browser.test_admin import sign_in
+
+#: Characters on the last line of an element's text (0 when it takes one line).
+LAST_LINE = """el => {
+  const range = document.createRange(), tops = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    for (let i = 0; i < node.length; i++) {
+      if (!node.data[i].trim()) continue;
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect) tops.push(rect.top);
+    }
+  }
+  const last = Math.max(...tops);
+  if (tops.every(top => Math.abs(top - last) < 4)) return 0;
+  return tops.filter(top => Math.abs(top - last) < 4).length;
+}"""
+
+
+def box(locator):
+    return locator.evaluate("e => e.getBoundingClientRect().toJSON()")
+
+
+def overlap(a, b):
+    return not (
+        a["right"] <= b["left"]
+        or b["right"] <= a["left"]
+        or a["bottom"] <= b["top"]
+        or b["bottom"] <= a["top"]
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_title_ends_in_one_character(open_page, site, width):
+    page = open_page(width=width)
+    for name in ("home", "list", "note", "note-english", "note-long-title", "archive-year"):
+        page.visit(site.page_types()[name])
+        for title in page.locator("h1, h2, .note-item-title").all():
+            assert title.evaluate(LAST_LINE) != 1, f"{name}: {title.inner_text()!r}"
+
+
+def test_english_text_is_hyphenated_not_stretched(open_page, site):
+    page = open_page(width=1280)
+    for language in ("zh-hans", "en"):
+        page.visit(site.note_path("english", language))
+        paragraph = page.locator(".note-body p").first
+        style = paragraph.evaluate(
+            "p => [getComputedStyle(p).hyphens, getComputedStyle(p).textAlign, p.closest('[lang]').lang]"
+        )
+        assert style == ["auto", "start", "en"]
+        label = page.locator("#summary-heading")
+        spacing = label.evaluate("h => getComputedStyle(h).letterSpacing")
+        assert spacing == ("normal" if language == "en" else "4.8px")  # 摘 要, never S u m m a r y
+    page.visit(site.note_path("anchorage"))
+    assert page.locator(".note-body p").first.evaluate("p => getComputedStyle(p).textAlign") == (
+        "justify"
+    )
+
+
+def test_archive_chart_is_a_picture_with_its_list(open_page, site):
+    page = open_page(width=375)
+    page.visit(site.path("notes:archive-year", year=2021))
+    chart = page.locator(".bar-chart svg")
+    assert chart.get_attribute("role") == "img"
+    assert chart.locator("a").count() == 0
+    scale = chart.evaluate("s => s.getBoundingClientRect().width / s.viewBox.baseVal.width")
+    size = float(
+        chart.locator(".bar-label").first.evaluate("t => getComputedStyle(t).fontSize")[:-2]
+    )
+    assert size * scale >= 12, f"month labels drawn at {size * scale:.1f} px"
+    months = page.locator(".period-index a").all_inner_texts()
+    assert months == ["2021年3月", "2021年6月", "2021年9月", "2021年10月"]
+    page.visit(site.path("notes:archive"))
+    labels = page.locator(".bar-chart .bar-label").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
+    years = [text[:4] for text in page.locator(".period-index a").all_inner_texts()]
+    assert labels == sorted(labels) and years == sorted(years)  # both oldest first
+    assert "2020" in labels and "2020" not in years  # an empty year: a bar of 0, no link
+
+
+def test_phone_lists_put_the_filters_first(open_page, site):
+    page = open_page(width=375)
+    page.visit(site.path("notes:list"))
+    assert box(page.locator("#facet-heading"))["top"] < box(page.locator(".note-item").first)["top"]
+    page.visit(site.path("notes:search") + "?q=%E4%B8%AD%E7%BE%8E")
+    assert page.get_by_role("search").count() == 1  # the page's own box, not the header's too
+    assert box(page.locator("#search-q"))["width"] >= 250
+
+
+def test_admin_layout(open_page, site):
+    page = open_page(width=1280)
+    sign_in(page, site, site.editor)
+    page.visit(site.path("admin:notes_note_changelist"))
+    for cell in page.locator("td.field-published_at, td.field-author_names .name").all():
+        assert cell.evaluate("e => e.getClientRects().length") == 1, cell.inner_text()
+        assert cell.evaluate(LAST_LINE) == 0, cell.inner_text()
+    note = site.notes["anchorage"]
+    page.visit(site.path("admin:notes_note_change", object_id=note.pk))
+    preview = box(page.locator("button[name=_preview]"))
+    withdraw = box(page.locator("input[name=_withdraw]"))
+    assert abs(preview["height"] - withdraw["height"]) < 1
+    page.set_viewport_size({"width": 375, "height": 900})
+    for section in page.locator("#sections-group .inline-related.has_original").all():
+        arrows = box(section.locator("span.sort"))
+        label = box(section.locator("label[for$=-heading]"))
+        assert not overlap(arrows, label)

@@ -50,7 +50,8 @@ def test_english_text_is_hyphenated_not_stretched(open_page, site):
         page.visit(site.note_path("english", language))
         paragraph = page.locator(".note-body p").first
         style = paragraph.evaluate(
-            "p => [getComputedStyle(p).hyphens, getComputedStyle(p).textAlign, p.closest('[lang]').lang]"
+            "p => [getComputedStyle(p).hyphens, getComputedStyle(p).textAlign,"
+            " p.closest('[lang]').lang]"
         )
         assert style == ["auto", "start", "en"]
         label = page.locator("#summary-heading")

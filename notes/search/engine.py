@@ -56,6 +56,9 @@ class Hit:
     note: object
     title_html: str
     snippet_html: str
+    #: The note's topics that the query matched, highlighted: the reason a hit whose
+    #: text does not show the words is there.
+    topics_html: list = field(default_factory=list)
 
 
 @dataclass
@@ -291,7 +294,7 @@ _MARKDOWN = re.compile(r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|!?\[|\]\([^)]*\
 
 
 def _hits(ids, query):
-    """The page's notes with their bylines (two queries) and snippets (one more).
+    """The page's notes with their bylines and topics (three queries) and snippets (one more).
 
     The notes are read through ``Note.objects.published()`` again.
     """
@@ -308,7 +311,7 @@ def _hits(ids, query):
         Note.objects.published()
         .filter(pk__in=ids)
         .only("title", "slug", "language", "published_at", "summary")
-        .prefetch_related(Prefetch("authorships", queryset=bylines))
+        .prefetch_related(Prefetch("authorships", queryset=bylines), "tags")
         .in_bulk()
     )
     texts = {pk: [(note.summary, False)] for pk, note in notes.items()}
@@ -321,7 +324,9 @@ def _hits(ids, query):
         if pk in notes:
             title_html, _ = highlight(notes[pk].title, needles, width=1000)
             snippet = mark_safe(_snippet(texts[pk], needles))
-            hits.append(Hit(notes[pk], mark_safe(title_html), snippet))
+            topics = [highlight(t.name, needles, width=1000) for t in notes[pk].tags.all()]
+            topics = [mark_safe(html) for html, found in topics if found]
+            hits.append(Hit(notes[pk], mark_safe(title_html), snippet, topics))
     return hits
 
 

@@ -186,3 +186,9 @@ def test_sign_in_labels_and_card(client):
     assert "用户名：</label>" in page and "用户名:</label>" not in page
     assert 'class="account-form form-card"' in page
     assert "Username:</label>" in html(client, "/en/accounts/login/")
+
+
+def test_a_hit_found_by_its_topic_says_so(client, notes):
+    page = html(client, "/search/?q=中美关系")
+    hit = page.split("Supply chains after the tariff wars")[1].split("</li>")[0]
+    assert '<p class="search-reason">匹配的主题：<span><mark>中美关系</mark></span>' in hit

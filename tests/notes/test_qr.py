@@ -46,4 +46,4 @@ def test_print_keeps_the_qr_code():
     css = (Path(settings.BASE_DIR) / "static/css/print.css").read_text()
     hidden = css.split("{ display: none !important; }")[0]
     assert ".share-qr" not in hidden and ".take-away" not in hidden
-    assert ".share-qr svg { width: 3.2cm; height: 3.2cm; }" in css
+    assert ".share-qr svg { width: 2.6cm; height: 2.6cm; }" in css

@@ -9,14 +9,19 @@ without notes (2020, between the bad-input notes of 2019 and the demo's 2021).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.roles import AUTHORS, EDITORS, ROLES
+from accounts.roles import AUTHORS, EDITORS
 from notes.models import Author, Note, Series, Topic
-from tests.factories import AuthorFactory, NoteFactory, SectionFactory, UserFactory
+from tests.factories import (
+    AuthorFactory,
+    NoteFactory,
+    SectionFactory,
+    UserFactory,
+    restore_roles,
+)
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 LONG_TOPIC = "超长主题" + "供应链韧性与产业政策协调" * 8
@@ -74,19 +79,8 @@ class World:
         }
 
 
-def make_roles():
-    """The role groups, as the data migration makes them (a flush removed them)."""
-    for name in (AUTHORS, EDITORS):
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in ROLES[name]:
-            app_label, codename = code.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
 def build(url):
-    make_roles()
+    restore_roles()  # emptied by the transactional test before, if any
     call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     world = World(url=url)
     UserFactory(username=world.editor, is_staff=True, roles=[EDITORS])

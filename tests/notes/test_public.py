@@ -124,7 +124,7 @@ def test_active_filter_chips_speak_the_reader_s_language(client, library):
     html = client.get("/notes/?topic=中美关系").content.decode()
     assert "主题：<span>中美关系</span>" in html
     html = client.get("/en/notes/?topic=中美关系").content.decode()
-    assert "Topic: <span lang=\"zh-Hans\">中美关系</span>" in html and "：<span" not in html
+    assert 'Topic: <span lang="zh-Hans">中美关系</span>' in html and "：<span" not in html
 
 
 def test_active_filters_are_removable_one_by_one(client, library):

@@ -47,3 +47,12 @@ def test_print_keeps_the_qr_code():
     hidden = css.split("{ display: none !important; }")[0]
     assert ".share-qr" not in hidden and ".take-away" not in hidden
     assert ".share-qr svg { width: 2.6cm; height: 2.6cm; }" in css
+
+
+def test_a_code_is_encoded_once_and_then_read_from_the_cache(monkeypatch):
+    url = "https://notes.example.org/notes/7/cached/"
+    first = qr_svg(url)
+    encoded = []
+    monkeypatch.setattr("segno.make", lambda *args, **kwargs: encoded.append(args))
+    assert qr_svg(url) == first
+    assert encoded == []

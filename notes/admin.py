@@ -172,7 +172,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     form = NoteAdminForm
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     change_form_template = "admin/notes/note/change_form.html"
-    list_display = ["title", "series", "note_type", "state", "published_at", "author_names"]
+    list_display = ["title", "series", "note_type", "list_state", "published_at", "author_names"]
     list_filter = [StatusListFilter, "series", "note_type", TopicListFilter, "authors", "language"]
     list_select_related = ["series", "note_type"]
     search_fields = ["title", "summary", "authors__name"]
@@ -239,6 +239,11 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj):
         return state_label(obj)
+
+    @admin.display(description=_("状态"), ordering="status")
+    def list_state(self, obj):
+        # The list shows a scheduled note's time in the next column, not twice.
+        return _("定时发布") if obj.is_scheduled else obj.get_status_display()
 
     @admin.display(description=_("原文文件"))
     def original(self, obj):

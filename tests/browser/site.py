@@ -1,8 +1,8 @@
 """What the browser tests read: the demo content, two accounts, and bad input.
 
 The bad input is what a site like this meets sooner or later: a title as long as
-the field allows with an unbroken Latin string in it, right-to-left text in a
-title, a note with 30 authors, a topic name of 100 characters, and a year
+the field allows with an unbroken Latin string in it, a title of 60 characters,
+right-to-left text in a title, a note with 30 authors, a topic name of 100 characters, and a year
 without notes (2020, between the bad-input notes of 2019 and the demo's 2021).
 """
 
@@ -29,6 +29,11 @@ LONG_TITLE = (
     "超长标题：Supercalifragilisticexpialidocious-antidisestablishmentarianism-"
     "pneumonoultramicroscopicsilicovolcanoconiosis-floccinaucinihilipilification"
     "与中美经贸关系、全球供应链重构及区域一体化进程中的多边规则协调问题研究"
+)
+#: 60 characters, a title of several lines on any screen: none may end in one character.
+SIXTY_TITLE = (
+    "全球供应链重构背景下中国制造业对外投资的区位选择、风险评估与政策应对："
+    "基于上市公司海外并购与绿地投资数据的比较研究（上）"
 )
 RTL_TITLE = "中东局势：قمة الرياض الاقتصادية و ועידת ירושלים 对能源市场的影响"
 
@@ -104,6 +109,8 @@ def build(url):
         title=RTL_TITLE, slug="rtl-title", series=series, published_at=at, topics=["中东"]
     )
     SectionFactory(note=rtl, heading="一、背景", body="مرحبا بالعالم 正文。")
+    sixty = NoteFactory(title=SIXTY_TITLE, slug="sixty", series=series, published_at=at)
+    SectionFactory(note=sixty, heading="一、正文", body="六十个字的标题。")
     crowd = NoteFactory(
         title="三十位作者合写的简报", slug="thirty-authors", series=series, published_at=at
     )
@@ -118,7 +125,7 @@ def build(url):
             position=position,
         )
     SectionFactory(note=crowd, heading="一、正文", body="三十位作者的正文。")
-    world.notes.update(long=long, rtl=rtl, crowd=crowd)
+    world.notes.update(long=long, rtl=rtl, crowd=crowd, sixty=sixty)
     world.long_topic = Topic.objects.get(name=LONG_TOPIC).slug
     return world
 

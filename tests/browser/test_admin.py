@@ -33,7 +33,9 @@ def test_admin_pages_have_no_axe_violations(open_page, site, axe_source):
         sign_in(page, site, site.editor)
         for name, path in admin_pages(site).items():
             page.visit(path)
-            if found := axe_violations(page, axe_source):
+            found = axe_violations(page, axe_source)
+            print(f"axe {name} {width} {scheme}: {len(found)} violations")
+            if found:
                 problems[f"{name} {width} {scheme}"] = found
         if page.errors:
             problems[f"console {width} {scheme}"] = page.errors

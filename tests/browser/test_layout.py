@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.conftest import overflow
+from tests.browser.site import LONG_TITLE
 from tests.browser.test_admin import sign_in
 
 #: Characters on the last line of an element's text (0 when it takes one line).
@@ -38,10 +40,38 @@ def overlap(a, b):
 @pytest.mark.parametrize("width", [375, 1280])
 def test_no_title_ends_in_one_character(open_page, site, width):
     page = open_page(width=width)
-    for name in ("home", "list", "note", "note-english", "note-long-title", "archive-year"):
-        page.visit(site.page_types()[name])
+    pages = site.page_types()
+    pages["note-60-characters"] = site.note_path("sixty")
+    pages["archive-2019"] = site.path("notes:archive-year", year=2019)
+    for name in (
+        "home",
+        "list",
+        "note",
+        "note-english",
+        "note-long-title",
+        "note-60-characters",
+        "archive-year",
+        "archive-2019",
+    ):
+        page.visit(pages[name])
         for title in page.locator("h1, h2, .note-item-title").all():
             assert title.evaluate(LAST_LINE) != 1, f"{name}: {title.inner_text()!r}"
+
+
+def test_bad_input_stays_inside_a_phone_screen(open_page, site):
+    """The lists and results that show the bad-input notes (see ``site``) together."""
+    page = open_page(width=375)
+    for path in (
+        site.path("notes:archive-year", year=2019),
+        site.path("notes:archive-month", year=2019, month=11),
+        site.path("notes:list") + "?year=2019",
+        site.path("notes:author", slug="crowd-30"),
+        site.path("notes:search") + "?q=" + LONG_TITLE[5:40],
+        site.path("notes:series", slug="redian") + "?page=2",
+    ):
+        page.visit(path)
+        assert overflow(page) == [], path
+    assert page.errors == []
 
 
 def test_english_text_is_hyphenated_not_stretched(open_page, site):
@@ -98,15 +128,21 @@ def test_admin_layout(open_page, site):
     page = open_page(width=1280)
     sign_in(page, site, site.editor)
     page.visit(site.path("admin:notes_note_changelist"))
+    results = page.locator(".results")  # every column in view, without scrolling sideways
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth"), page.locator(
+        "#result_list thead th"
+    ).evaluate_all("ths => ths.map(th => [th.className, th.getBoundingClientRect().width])")
     for cell in page.locator("td.field-published_at, td.field-author_names .name").all():
         assert cell.evaluate("e => e.getClientRects().length") == 1, cell.inner_text()
         assert cell.evaluate(LAST_LINE) == 0, cell.inner_text()
     note = site.notes["anchorage"]
     page.visit(site.path("admin:notes_note_change", object_id=note.pk))
-    preview = box(page.locator("button[name=_preview]"))
-    withdraw = box(page.locator("input[name=_withdraw]"))
-    assert abs(preview["height"] - withdraw["height"]) < 1
-    page.set_viewport_size({"width": 375, "height": 900})
+    for width in (1280, 375):  # 预览 and 撤回: two characters each, buttons of one size
+        page.set_viewport_size({"width": width, "height": 900})
+        preview = box(page.locator("button[name=_preview]"))
+        withdraw = box(page.locator("input[name=_withdraw]"))
+        assert abs(preview["height"] - withdraw["height"]) < 1
+        assert abs(preview["width"] - withdraw["width"]) < 1
     for section in page.locator("#sections-group .inline-related.has_original").all():
         arrows = box(section.locator("span.sort"))
         label = box(section.locator("label[for$=-heading]"))

@@ -20,6 +20,7 @@ def test_public_pages(open_page, site, axe_source, language):
         for name, path in site.page_types(language).items():
             page.visit(path, status=STATUS.get(name, 200))
             found = axe_violations(page, axe_source)
+            print(f"axe {language} {name} {width} {scheme}: {len(found)} violations")
             if width < 400 and (wide := overflow(page)):
                 found.append(f"overflows the viewport: {', '.join(wide)}")
             if found:

@@ -84,3 +84,20 @@ def tab_to(page, text, limit=60):
         if page.evaluate("document.activeElement.textContent.trim()") == text:
             return
     raise AssertionError(f"no link reading {text!r} within {limit} tabs")
+
+
+def test_a_note_prints_on_one_page_with_its_citation(open_page, site):
+    """Printed as it opens, the citations never opened: one A4 page with the byline set
+    apart, the reference, the address, and no navigation."""
+    page = open_page(width=1280)
+    page.visit(site.note_path("anchorage"))
+    page.emulate_media(media="print")
+    pages = pdf_pages(page.pdf(format="A4"))
+    assert len(pages) == 1, [text[:80] for text in pages]
+    text = pages[0].replace("\r\n", "")
+    assert ANCHORAGE in text
+    assert "新知财经研究院 · 高级研究员" in text  # not 新知财经研究院高级研究员
+    assert "引用本文" in text and "[R/OL]" in text
+    assert site.note_path("anchorage") in text
+    for navigation in ("全部文章", "主题", "归档", "下一篇", "相关文章"):
+        assert navigation not in text

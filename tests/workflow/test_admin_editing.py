@@ -122,7 +122,7 @@ def test_editor_schedules_and_sees_the_label(client, editor, draft):
         in load(client, draft).content.decode()
     )
     changelist = client.get(reverse("admin:notes_note_changelist"))
-    assert "定时发布于" in changelist.content.decode()
+    assert '<td class="field-list_state">定时发布</td>' in changelist.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -199,3 +199,25 @@ def overflow(page):
             .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
         }"""
     )
+
+
+def chinese_outside_chinese(page):
+    """Text with Chinese characters whose language, by its nearest ``lang``, is not
+    Chinese: an interface string inside an English note, or a Chinese name in the
+    English interface. Citations are left out: a reference mixes both by its style."""
+    return page.evaluate(
+        r"""() => {
+          const found = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let node; (node = walker.nextNode()); ) {
+            if (!/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(node.data)) continue;
+            const element = node.parentElement;
+            if (element.closest('script, style, .citation')) continue;
+            const lang = (element.closest('[lang]') || document.documentElement).lang;
+            if (!lang.toLowerCase().startsWith('zh')) {
+              found.push(`${element.tagName.toLowerCase()}: ${node.data.trim().slice(0, 30)}`);
+            }
+          }
+          return found.slice(0, 5);
+        }"""
+    )

@@ -87,6 +87,10 @@ def test_english_text_is_hyphenated_not_stretched(open_page, site):
         label = page.locator("#summary-heading")
         spacing = label.evaluate("h => getComputedStyle(h).letterSpacing")
         assert spacing == ("normal" if language == "en" else "4.8px")  # 摘 要, never S u m m a r y
+    page.visit(site.note_path("anchorage", "en"))  # a Chinese note's label in English
+    assert page.locator("#summary-heading").evaluate("h => getComputedStyle(h).letterSpacing") == (
+        "normal"
+    )
     page.visit(site.note_path("anchorage"))
     assert page.locator(".note-body p").first.evaluate("p => getComputedStyle(p).textAlign") == (
         "justify"

@@ -1,12 +1,13 @@
 """Every public page type, in both languages, at 375 and 1280 px, light and dark:
-no axe-core violation of any impact, no sideways scrolling on a phone, no console
-error (a refused inline script shows there), no request to another site."""
+no axe-core violation of any impact, no sideways scrolling on a phone, no Chinese
+text marked as another language, no console error (a refused inline script shows
+there), no request to another site."""
 
 import pprint
 
 import pytest
 
-from tests.browser.conftest import VARIANTS, axe_violations, overflow
+from tests.browser.conftest import VARIANTS, axe_violations, chinese_outside_chinese, overflow
 
 STATUS = {"not-found": 404}
 
@@ -23,6 +24,8 @@ def test_public_pages(open_page, site, axe_source, language):
             print(f"axe {language} {name} {width} {scheme}: {len(found)} violations")
             if width < 400 and (wide := overflow(page)):
                 found.append(f"overflows the viewport: {', '.join(wide)}")
+            if width < 400 and scheme == "light" and (unmarked := chinese_outside_chinese(page)):
+                found.append(f"Chinese marked as another language: {unmarked}")
             if found:
                 problems[f"{name} {width} {scheme}"] = found
             checked += 1

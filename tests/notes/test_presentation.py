@@ -96,6 +96,11 @@ def test_names_and_note_text_are_marked_in_their_language(client, notes):
     assert re.search(r'class="series-label" href="/en/series/hot/" lang="zh-Hans">热点<', page)
     assert re.search(r'<h3 class="note-item-title" lang="zh-hans" dir="auto">', page)
     assert 'lang="en">Trade<' not in page  # an English name in English needs no mark
+    assert 'class="brand" href="/en/" lang="zh-Hans">研究简报<' in page  # the site's name
+    page = html(client, "/en/search/?q=Trade")  # a hit's language on its text, not its dates
+    assert '<li class="search-hit">' in page
+    assert re.search(r'<h3 class="search-hit-title" lang="en" dir="auto">', page)
+    assert re.search(r'<a href="[^"]+" lang="zh-Hans">林晓岚</a> <span class="count">', page)
 
 
 def test_list_heading_names_the_filters(client, notes):

@@ -221,3 +221,16 @@ def chinese_outside_chinese(page):
           return found.slice(0, 5);
         }"""
     )
+
+
+def inline_scripts(page):
+    """Script written into the page rather than loaded from a file (JSON data aside),
+    and handlers in attributes: what the Content-Security-Policy would have to refuse."""
+    return page.evaluate(
+        """() => [
+          ...document.querySelectorAll('script:not([src])'),
+          ...[...document.querySelectorAll('*')].filter(e =>
+              [...e.attributes].some(a => a.name.startsWith('on'))),
+        ].filter(e => !/^application\\/(ld\\+)?json$/.test(e.type || ''))
+         .map(e => e.outerHTML.slice(0, 80))"""
+    )

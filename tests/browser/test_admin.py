@@ -4,7 +4,7 @@ form (a new note and a published one) and the import page, light and dark, 375 a
 
 import pprint
 
-from tests.browser.conftest import VARIANTS, axe_violations
+from tests.browser.conftest import VARIANTS, axe_violations, inline_scripts
 from tests.browser.site import PASSWORD
 
 
@@ -35,6 +35,8 @@ def test_admin_pages_have_no_axe_violations(open_page, site, axe_source):
             page.visit(path)
             found = axe_violations(page, axe_source)
             print(f"axe {name} {width} {scheme}: {len(found)} violations")
+            if scripts := inline_scripts(page):
+                found.append(f"inline script: {scripts}")
             if found:
                 problems[f"{name} {width} {scheme}"] = found
         if page.errors:

@@ -7,7 +7,13 @@ import pprint
 
 import pytest
 
-from tests.browser.conftest import VARIANTS, axe_violations, chinese_outside_chinese, overflow
+from tests.browser.conftest import (
+    VARIANTS,
+    axe_violations,
+    chinese_outside_chinese,
+    inline_scripts,
+    overflow,
+)
 
 STATUS = {"not-found": 404}
 
@@ -26,6 +32,8 @@ def test_public_pages(open_page, site, axe_source, language):
                 found.append(f"overflows the viewport: {', '.join(wide)}")
             if width < 400 and scheme == "light" and (unmarked := chinese_outside_chinese(page)):
                 found.append(f"Chinese marked as another language: {unmarked}")
+            if scripts := inline_scripts(page):
+                found.append(f"inline script: {scripts}")
             if found:
                 problems[f"{name} {width} {scheme}"] = found
             checked += 1

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "notes",
+    "search",
 ]
 
 MIDDLEWARE = [

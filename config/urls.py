@@ -21,6 +21,7 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("notes.urls")),
+    path("search/", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -8,8 +8,6 @@ class NotesConfig(AppConfig):
 
     def ready(self):
         from notes import checks, generation, history  # noqa: F401 (checks registers itself)
-        from notes.search import signals
 
         history.register_models()
-        signals.connect()
         generation.connect()

@@ -30,7 +30,6 @@ from notes.models import (
     Topic,
 )
 from notes.permissions import can_restore
-from notes.search import index as search_index
 from notes.signals import notes_changed
 
 #: Fields a restore leaves as they are now (the workflow's, not the content's).
@@ -221,7 +220,6 @@ def restore_version(*, note, version, user):
         keep["retired_summary_paragraph_ids"] = restored.retired_summary_paragraph_ids
     Note.objects.filter(pk=note.pk).update(updated_at=timezone.now(), **keep)
     note.refresh_from_db()
-    search_index.reindex([note.pk])  # update() sends no signal
     notes_changed.send(sender=Note, note_ids=[note.pk])
     when = timezone.localtime(version.revision.date_created)
     detail = _("恢复到 %(when)s 的版本") % {"when": when.strftime("%Y-%m-%d %H:%M")}

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from notes import history
 from notes.models import Note, NoteEvent
 from notes.permissions import can_edit, is_editor
-from notes.search import index as search_index
 from notes.signals import notes_changed
 
 #: A publication time further ahead than this is taken for a typing mistake.
@@ -99,7 +98,6 @@ def _transition(note, *, user, action, detail="", **changes):
         version=F("version") + 1, updated_at=timezone.now(), **changes
     )
     note.refresh_from_db()
-    search_index.reindex([note.pk])  # update() sends no signal
     notes_changed.send(sender=Note, note_ids=[note.pk])
     label = NoteEvent.Action(action).label
     history.save_revision(note, user=user, comment=f"{label} {detail}".strip())

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from notes import feeds, views, views_downloads, views_original, views_search
+from notes import feeds, views, views_downloads, views_original
 from notes.caching import public_page
 from notes.converters import UnicodeSlugConverter
 
@@ -38,7 +38,6 @@ urlpatterns = [
     path("series/", public_page(views.series_list), name="series-index"),
     path("series/<uslug:slug>/", public_page(views.series_detail), name="series"),
     path("series/<uslug:slug>/feed/", public_page(feeds.SeriesFeed()), name="series-feed"),
-    path("search/", public_page(views_search.search), name="search"),
     path("archive/", public_page(views.archive_index), name="archive"),
     path(
         "archive/<int:year>/",

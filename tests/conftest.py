@@ -79,19 +79,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _search_caches():
-    """Each test starts without the per-process search caches: its database
-    is rolled back beneath them when it ends."""
-    from notes.search import catalogue, frequent
-
-    catalogue.clear()
-    frequent.forget()
-    yield
-    catalogue.clear()
-    frequent.forget()
-
-
 @pytest.fixture
 def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
     """pytest-django's fixture, for code that runs once per transaction.

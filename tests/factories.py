@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import factory
 from django.utils import timezone
 
@@ -102,3 +104,20 @@ def restore_roles():
             Permission.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in (code.split(".") for code in codes)
         )
+
+
+@contextmanager
+def committed():
+    """Run what the writes of the block left for after their commit, as their
+    commit would (a test's own transaction never commits): the search index
+    follows them, the public generation moves."""
+    from django.db import connection
+    from django.test import TestCase
+
+    from notes.aftercommit import _Once
+
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, _Once):  # see conftest's django_capture_on_commit_callbacks
+            callback.pending = False
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        yield callbacks

@@ -77,8 +77,8 @@ class World:
             "note-long-title": self.note_path("long", language),
             "note-rtl": self.note_path("rtl", language),
             "note-30-authors": self.note_path("crowd", language),
-            "search": self.path("notes:search", language) + "?q=%E4%B8%AD%E7%BE%8E",
-            "search-nothing": self.path("notes:search", language) + "?q=zzzyyyxxx",
+            "search": self.path("search:search", language) + "?q=%E4%B8%AD%E7%BE%8E",
+            "search-nothing": self.path("search:search", language) + "?q=zzzyyyxxx",
             "sign-in": self.path("accounts:login", language),
             "not-found": home + "no-such-page/",
         }

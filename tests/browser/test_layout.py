@@ -123,7 +123,7 @@ def test_phone_lists_put_the_filters_first(open_page, site):
     page = open_page(width=375)
     page.visit(site.path("notes:list"))
     assert box(page.locator("#facet-heading"))["top"] < box(page.locator(".note-item").first)["top"]
-    page.visit(site.path("notes:search") + "?q=%E4%B8%AD%E7%BE%8E")
+    page.visit(site.path("search:search") + "?q=%E4%B8%AD%E7%BE%8E")
     assert page.get_by_role("search").count() == 1  # the page's own box, not the header's too
     assert box(page.locator("#search-q"))["width"] >= 250
 

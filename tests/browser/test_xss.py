@@ -66,7 +66,7 @@ def test_payloads_never_run(open_page, site):
     body = reader.locator(".note-body").inner_text()
     assert "onerror=alert('img')" in body  # shown as text
     assert reader.evaluate(ON_ATTRIBUTES) == []
-    reader.visit(site.path("notes:search") + f"?q={WORD}")
+    reader.visit(site.path("search:search") + f"?q={WORD}")
     expect(reader.locator(".search-hit")).to_have_count(1)
     assert reader.evaluate(ON_ATTRIBUTES) == []
 

@@ -10,6 +10,7 @@ from tests.factories import (
     NoteFactory,
     SectionFactory,
     SeriesFactory,
+    committed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,11 @@ SECRET = "SECRETNOTE"
 @pytest.fixture
 def world(request):
     """One published note and one hidden note sharing its topic, author and series."""
+    with committed():
+        return _world(request.param)
+
+
+def _world(state):
     series, author = SeriesFactory(slug="shared-series"), AuthorFactory(slug="shared-author")
     visible = NoteFactory(
         title="公开的文章", series=series, published_at=NOW - timezone.timedelta(days=2),
@@ -65,7 +71,7 @@ def world(request):
     SectionFactory(note=visible)
     hidden = NoteFactory(
         title=f"{SECRET}标题", slug="secret-slug", series=series, topics=["shared"],
-        summary=f"{SECRET}摘要", **STATES[request.param],
+        summary=f"{SECRET}摘要", **STATES[state],
     )  # fmt: skip
     hidden.tags.add(Topic.objects.create(name=f"{SECRET}话题", slug="secret-topic"))
     AuthorshipFactory(note=hidden, author=author, position=1)
@@ -77,7 +83,7 @@ def world(request):
     in_secret_series = NoteFactory(
         title=f"{SECRET}栏目文章", slug="secret-slug-2",
         series=SeriesFactory(slug="secret-series", name=f"{SECRET}栏目"),
-        **STATES[request.param],
+        **STATES[state],
     )  # fmt: skip
     AuthorshipFactory(note=in_secret_series, author=author, position=1)
     return visible, hidden

@@ -8,7 +8,13 @@ import pytest
 from django.utils import timezone
 
 from notes.templatetags.notes_tags import excerpt
-from tests.factories import AuthorFactory, AuthorshipFactory, NoteFactory, SeriesFactory
+from tests.factories import (
+    AuthorFactory,
+    AuthorshipFactory,
+    NoteFactory,
+    SeriesFactory,
+    committed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +25,11 @@ def at(year, month, day=15):
 
 @pytest.fixture
 def notes():
+    with committed():  # indexed for search, as after a commit
+        return _notes()
+
+
+def _notes():
     hot = SeriesFactory(slug="hot", name="热点")
     lin = AuthorFactory(slug="lin", name="林晓岚", title="高级研究员", affiliation="新知研究院")
     carter = AuthorFactory(

@@ -11,7 +11,7 @@ from throttling.limits import SEARCH, SIGN_IN, Limit
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_URL = reverse("notes:search")
+SEARCH_URL = reverse("search:search")
 LOGIN = reverse("accounts:login")
 
 

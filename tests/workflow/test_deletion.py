@@ -8,7 +8,7 @@ from django.urls import reverse
 from notes import publishing
 from notes.history import versions_of
 from notes.models import Note, NoteEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, committed
 from tests.workflow.conftest import complete_note
 from tests.workflow.formdata import change_form_data
 
@@ -21,18 +21,18 @@ def change_url(note):
 
 
 def search_total(client, q):
-    return client.get(reverse("notes:search"), {"q": q}).context["results"].total
+    return client.get(reverse("search:search"), {"q": q}).context["results"].total
 
 
 @pytest.fixture
-def published(client, editor, django_capture_on_commit_callbacks):
+def published(client, editor):
     """A published note saved twice through the admin: three versions, a record."""
-    note = complete_note(status=Status.DRAFT, published_at=None, title="海运价格简报")
-    client.force_login(editor)
-    for title in ("海运价格简报（修订）", "海运价格简报（终稿）"):
-        data = change_form_data(client.get(change_url(note)), title=title)
-        assert client.post(change_url(note), data).status_code == 302
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
+        note = complete_note(status=Status.DRAFT, published_at=None, title="海运价格简报")
+        client.force_login(editor)
+        for title in ("海运价格简报（修订）", "海运价格简报（终稿）"):
+            data = change_form_data(client.get(change_url(note)), title=title)
+            assert client.post(change_url(note), data).status_code == 302
         publishing.publish(note=note, user=editor)
     note.refresh_from_db()
     return note
@@ -45,7 +45,10 @@ def test_deleting_keeps_the_note_its_versions_and_record(client, published, edit
     assert search_total(client, "海运价格") == 1
     page = client.get(reverse("admin:notes_note_delete", args=[published.pk]))
     assert "恢复为草稿" in page.content.decode()
-    response = client.post(reverse("admin:notes_note_delete", args=[published.pk]), {"post": "yes"})
+    with committed():
+        response = client.post(
+            reverse("admin:notes_note_delete", args=[published.pk]), {"post": "yes"}
+        )
     assert response.status_code == 302
     note = Note.objects.get(pk=published.pk)
     assert note.status == Status.DELETED

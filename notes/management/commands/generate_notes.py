@@ -1,10 +1,10 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from bench.dataset import generate
-from notes.search.rebuild import rebuild
 
 
 class Command(BaseCommand):
@@ -22,8 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(f"生成 {count} 篇，用时 {time.monotonic() - started:.1f} 秒。")
         if not no_index:
             started = time.monotonic()
-            from notes.models import Note
-
-            with tqdm(total=Note.objects.count(), unit="篇", desc="索引") as bar:
-                rebuild(progress=bar.update)
+            call_command("rebuild_search_index", verbosity=options["verbosity"])
             self.stdout.write(f"索引用时 {time.monotonic() - started:.1f} 秒。")

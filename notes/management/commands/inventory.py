@@ -10,18 +10,18 @@ when their inventories are equal (``docs/operations.md``, the restore drill).
 """
 
 import hashlib
+import io
 import json
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 from reversion.models import Version
 
 from notes.models import Authorship, Note, NoteEvent, Section, TaggedNote, Topic
-from notes.search import engine
-from notes.search.query import parse
 
 
 def fingerprint(rows) -> dict:
@@ -112,11 +112,13 @@ class Command(BaseCommand):
                 for user in User.objects.order_by("pk").prefetch_related("groups")
             ),
             "media": fingerprint(media_files()),
-            "search": {query: self.search(query) for query in queries},
+            "search": self.search(queries),
         }
         self.stdout.write(json.dumps(inventory, ensure_ascii=False, indent=2, sort_keys=True))
 
     @staticmethod
-    def search(text):
-        results = engine.search(parse(text))
-        return {"total": results.total, "first_page": [hit.note.pk for hit in results.hits]}
+    def search(queries):
+        """What the site's search (``manage.py search``) finds for ``queries``."""
+        out = io.StringIO()
+        call_command("search", *queries, stdout=out)
+        return json.loads(out.getvalue())

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from notes.search.text import MAX_WORD_LENGTH, cover_tokens, normalise, pair, runs
+from search.text import MAX_WORD_LENGTH, cover_tokens, normalise, pair, runs
 
 #: Longer queries are cut to this many characters (the page says so).
 MAX_QUERY_LENGTH = 200
@@ -25,22 +25,13 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 class Term:
     """One word or phrase, normalised.
 
-    ``tokens`` are what the index is asked for. ``needle`` is the term as it
-    must occur in the canonical text (see ``text.canonical``), with a space on
-    a Latin edge so that ``us`` does not match inside ``focus``. ``exact``
-    terms are answered by the index alone; the others are checked against
-    the canonical text too.
-
-    A run of CJK characters is exact: up to three characters it is one
-    token; a longer one is the chain of its overlapping trigrams, which a
-    note can hold without holding the run only if every trigram of the run
-    occurs in it elsewhere (``地方债`` and ``方债务`` in two places, but never
-    ``地方债务``). That is rare enough in prose that checking the text of
-    every candidate, 15 µs each and tens of thousands of candidates for a
-    common phrase, is not worth it (docs/performance.md measures it). A
-    chain that repeats a trigram (``哈哈哈哈``) says nothing about length
-    and is checked. So are Latin phrases of three words or more, phrases
-    mixing scripts and over-long words.
+    ``tokens`` are what the index is asked for; ``needle`` is the term as it
+    must occur in the canonical text (a space on a Latin edge: ``us`` is not
+    in ``focus``). ``exact`` terms are answered by the index alone: a CJK run
+    (up to three characters one token, else its chain of distinct trigrams,
+    which holds the run but in rare prose; docs/performance.md) or one Latin
+    word or pair. The others (``哈哈哈哈``, phrases of three words or more,
+    mixed scripts, over-long words) are checked against the text too.
     """
 
     text: str

@@ -1,27 +1,14 @@
-"""Normalising, tokenising and highlighting Chinese and Latin text.
+"""Normalising, tokenising and highlighting Chinese and Latin text, the same
+way for both databases, for the index and for queries.
 
-Chinese has no spaces and neither database's own parser segments it, so the
-text is cut here, in Python, the same way for both databases and for queries:
-
-* normalise: NFKC (full-width ``ＡＢＣ１`` becomes ``abc1``), case-folding, and
-  Traditional to Simplified (``會晤`` becomes ``会晤``) with OpenCC;
-* a run of CJK characters becomes, at each character, the character, the
-  bigram and the trigram starting there (``中美关系`` gives ``中 中美 中美关
-  美 美关 美关系 关 关系 系``): a term of one, two or three characters is one
-  token, answered by the index exactly (a one-character query is one posting
-  list, not a prefix search over every bigram), and a longer one is the
-  intersection of its trigrams;
-* a run of letters and digits becomes one lower-cased word, and two words
-  in a row (in one field) also give a pair token (``federal reserve`` gives
-  ``federal reserve federal+reserve``, the ``+`` being :data:`PAIR_JOINER`),
-  so that a two-word phrase is one exact lookup and a longer one has few
-  candidates to check.
-
-A dictionary segmenter would cut names and phrases one way in the text and
-another in the query; n-grams find every substring. Where they can
-over-match (a term of four or more characters, a phrase of several runs),
-the query layer checks the term against the canonical text (see
-:func:`canonical`).
+Text is normalised (NFKC, case-folded, Traditional to Simplified with
+OpenCC). A run of CJK characters gives, at each character, the character,
+the bigram and the trigram starting there (``中美关系``: ``中 中美 中美关 美
+美关 美关系 关 关系 系``), so a term of up to three characters is one token
+and a longer one the chain of its trigrams; no dictionary, every substring
+is found. A run of letters and digits gives one word, and two words in a
+row also a pair token (joined by :data:`PAIR_JOINER`), so a two-word phrase
+is one lookup. Where tokens can over-match, queries check the canonical text.
 """
 
 import re
@@ -29,18 +16,15 @@ import unicodedata
 from functools import lru_cache
 from html import escape
 
-#: Bump when tokens change: the stored index must then be rebuilt
-#: (``manage.py rebuild_search_index``).
+#: Bump when tokens change, then run ``manage.py rebuild_search_index``.
 TOKENIZER_VERSION = 2
 
-#: Longer Latin words are indexed by their beginning (a query for one is then
-#: checked against the text).
+#: Longer Latin words are indexed by their beginning (and checked in the text).
 MAX_WORD_LENGTH = 60
 #: The longest CJK n-gram indexed.
 NGRAM = 3
-#: Joins the words of a pair token: a private-use character, which
-#: normalised text never keeps (it is not a letter or digit) and which FTS5's
-#: ``unicode61`` tokenizer keeps inside a token.
+#: Joins the words of a pair token: a private-use character, never in a run,
+#: kept inside a token by FTS5's ``unicode61``.
 PAIR_JOINER = "\ue000"
 
 _CJK_CHARS = (
@@ -94,8 +78,7 @@ def run_tokens(run: str, is_cjk: bool) -> list[str]:
 
 
 def cover_tokens(run: str, is_cjk: bool) -> list[str]:
-    """The fewest index tokens that a text containing ``run`` must hold:
-    the run itself up to three characters, else its trigrams."""
+    """The fewest tokens a text holding ``run`` holds: the run, or its trigrams."""
     if not is_cjk:
         return [run[:MAX_WORD_LENGTH]]
     if len(run) <= NGRAM:
@@ -125,11 +108,7 @@ def tokens(text: str) -> list[str]:
 
 
 def canonical(text: str) -> str:
-    """Normalised runs joined by single spaces: what phrase checks run against.
-
-    Punctuation and spacing between runs collapse to one space, so the
-    phrase ``"new york"`` matches ``New  York`` and ``New-York`` alike.
-    """
+    """Normalised runs joined by single spaces (``New-York`` is ``new york``)."""
     return " ".join(run for run, _ in runs(normalise(text)))
 
 
@@ -137,8 +116,7 @@ def canonical(text: str) -> str:
 
 
 def _normalised_with_offsets(raw: str) -> tuple[str, list[int]]:
-    """``raw`` normalised character by character, and each output character's
-    index in ``raw`` (normalisation may change the length)."""
+    """``raw`` normalised, and each character's index in ``raw``."""
     text = normalise(raw)
     if len(text) == len(raw):
         return text, list(range(len(raw)))
@@ -170,12 +148,8 @@ def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern:
 
 
 def find_spans(raw: str, needles: list[str], *, quick=False) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans in ``raw`` where a normalised needle occurs.
-
-    A needle's internal spaces match any run of non-token characters, as in
-    :func:`canonical`. ``quick`` only looks at the text case-folded, not
-    normalised (no Traditional or full-width matches), several times faster.
-    """
+    """Non-overlapping (start, end) spans in ``raw`` where a normalised needle occurs
+    (spaces match any gap). ``quick``: the text only case-folded, several times faster."""
     needles = tuple(n for n in needles if n)
     if not raw or not needles:
         return []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from notes.search.query import MAX_QUERY_LENGTH, fts5_query, parse, text_checks, tsquery
-from notes.search.text import PAIR_JOINER, canonical, highlight, tokens
+from search.query import MAX_QUERY_LENGTH, fts5_query, parse, text_checks, tsquery
+from search.text import PAIR_JOINER, canonical, highlight, tokens
 
 
 @pytest.mark.parametrize(

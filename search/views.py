@@ -1,9 +1,10 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from notes.listing import NoteFilter
-from notes.search import engine
-from notes.search.query import MAX_QUERY_LENGTH, parse
+from search import service
+from search.query import MAX_QUERY_LENGTH, parse
 from throttling.limits import SEARCH, rate_limit
 
 
@@ -32,9 +33,9 @@ def search(request):
     query = parse(raw)
     note_filter = NoteFilter.from_request(request)
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
-    results = engine.Results()
+    results = service.Results()
     if query and not note_filter.errors:
-        results = engine.search(
+        results = service.search(
             query, note_filter, sort=sort, page=_page_number(request.GET.get("page"))
         )
     params = request.GET
@@ -45,6 +46,7 @@ def search(request):
         "max_length": MAX_QUERY_LENGTH,
         "filter": note_filter,
         "results": results,
+        "page_obj": Paginator(range(results.total), service.PAGE_SIZE).get_page(results.page),
         "sort": sort,
         "relevance_url": _url_with(params, sort=None),
         "date_url": _url_with(params, sort="date"),
@@ -61,4 +63,4 @@ def search(request):
             for year, n in results.years
         ],
     }
-    return render(request, "notes/search.html", context)
+    return render(request, "search/search.html", context)

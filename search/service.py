@@ -1,0 +1,218 @@
+"""Answering a search: matching ids from the index, everything else from the notes.
+
+The index gives the ids of the notes whose entries match (``backends.py``);
+they are joined with ``Note.objects.published()`` narrowed by the lists'
+``NoteFilter``, so what the public sees, and when, is read from the notes.
+One statement reads the newest matches (at most :data:`LIMIT`, with their
+years); the facets count over those ids. Past :data:`LIMIT` the count is a
+lower bound ("10,000+") and the facets are those of the newest
+:data:`LIMIT`. Relevance ranks the newest :data:`RANK_CANDIDATES` (title >
+summary > headings > body, newest first on ties); older matches follow by
+date. A page of results is kept in Django's cache under the public content
+generation (``notes.generation``), which every public change and scheduled
+publication moves: a miss computes it afresh.
+"""
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Prefetch
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
+from django.utils.safestring import mark_safe
+
+from notes import generation
+from notes.models import Authorship, Note, Section, TaggedNote
+from search.backends import backend
+from search.query import ParsedQuery
+from search.text import highlight
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+#: Relevance ranks at most this many matches (the newest).
+RANK_CANDIDATES = 300
+#: Matches read at most; above it the count is a lower bound.
+LIMIT = 10_000
+FACET_SIZE = 15
+CACHE_SECONDS = 3600
+
+
+@dataclass
+class Hit:
+    note: object
+    title_html: str
+    snippet_html: str
+    #: The note's topics the query matched: why a hit is there.
+    topics_html: list = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    total: int = 0
+    #: ``total`` is a lower bound: there are more matches than :data:`LIMIT`.
+    more: bool = False
+    page: int = 1
+    num_pages: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    topics: list[tuple[str, str, int]] = field(default_factory=list)  # (slug, name, count)
+    authors: list[tuple[str, str, int]] = field(default_factory=list)
+    years: list[tuple[int, int]] = field(default_factory=list)
+
+
+def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) -> Results:
+    """One page of the published notes matching ``query`` (narrowed by a
+    ``NoteFilter``), with the count and facets; past the last page, the last."""
+    if not query:
+        return Results()
+    key = _cache_key(query, note_filter, sort, page)
+    results = _cached(key)
+    if results is None:
+        results = _search(query, note_filter, sort=sort, page=page)
+        _keep(key, results)
+    return results
+
+
+def _cache_key(query, note_filter, sort, page):
+    number = generation.current()
+    if number is None:
+        return None
+    described = [query.clauses, query.excluded, sort, page, connection.alias]
+    if note_filter is not None:
+        f = note_filter
+        described += [[t.pk for t in f.topics], f.year, f.month, f.errors]
+        described += [obj.pk if obj else None for obj in (f.author, f.series, f.note_type)]
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()[:32]
+    return f"search:{number}:{digest}"
+
+
+def _cached(key):
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception as error:
+        logger.warning("The cache cannot be reached (%r): searching without it.", error)
+        return None
+
+
+def _keep(key, results):
+    if key is None:
+        return
+    try:
+        cache.set(key, results, CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("The cache cannot be reached (%r): the results are not kept.", error)
+
+
+def matching(query: ParsedQuery, note_filter=None):
+    """The published notes (narrowed by ``note_filter``) whose entries match ``query``."""
+    sql, params = backend().matches(query)
+    notes = Note.objects.published()
+    if note_filter is not None:
+        notes = note_filter.apply(notes)
+    return notes.filter(pk__in=RawSQL(sql, params))
+
+
+def _search(query, note_filter, *, sort, page):
+    newest = (
+        matching(query, note_filter)
+        .annotate(year=ExtractYear("published_at"))
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "year")
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        backend().prepare(cursor)
+        rows = list(newest[: LIMIT + 1])
+    results = Results(more=len(rows) > LIMIT)
+    rows = rows[:LIMIT]
+    results.total = len(rows)
+    if not rows:
+        return results
+    results.num_pages = -(-results.total // PAGE_SIZE)
+    results.page = max(1, min(page, results.num_pages))
+    ids = [pk for pk, _ in rows]
+    _facets(results, ids, [year for _, year in rows])
+    offset = (results.page - 1) * PAGE_SIZE
+    page_ids = ids[offset : offset + PAGE_SIZE]
+    if sort != "date" and offset < RANK_CANDIDATES:
+        candidates = ids[:RANK_CANDIDATES]
+        scores = backend().scores(query, candidates)
+        # ``candidates`` are newest first: a stable sort by score keeps that on ties.
+        ranked = sorted(candidates, key=lambda pk: -scores.get(pk, 0.0)) + ids[RANK_CANDIDATES:]
+        page_ids = ranked[offset : offset + PAGE_SIZE]
+    results.hits = _hits(page_ids, query)
+    return results
+
+
+def _facets(results, ids, years):
+    results.years = sorted(Counter(years).items(), reverse=True)
+    for model, note, label, into in (
+        (TaggedNote, "content_object_id", "tag", results.topics),
+        (Authorship, "note_id", "author", results.authors),
+    ):
+        counted = (
+            model.objects.filter(**{f"{note}__in": ids})
+            .values_list(f"{label}__slug", f"{label}__name")
+            .annotate(n=Count(note, distinct=True))
+            .order_by("-n", f"{label}__name")[:FACET_SIZE]
+        )
+        into.extend(counted)
+
+
+#: Markdown marks dropped from snippets: line-leading headings, quotes and
+#: list bullets, emphasis and table pipes, link targets.
+_MARKDOWN = re.compile(r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|!?\[|\]\([^)]*\)", re.M)
+
+
+def _hits(ids, query):
+    """The page's notes through ``published()`` with bylines, topics and snippets."""
+    if not ids:
+        return []
+    bylines = Authorship.objects.select_related("author").only(
+        "note_id", "position", "author__name", "author__slug"
+    )
+    notes = (
+        Note.objects.published()
+        .filter(pk__in=ids)
+        .only("title", "slug", "language", "published_at", "summary")
+        .prefetch_related(Prefetch("authorships", queryset=bylines), "tags")
+        .in_bulk()
+    )
+    texts = {pk: [(note.summary, False)] for pk, note in notes.items()}
+    sections = Section.objects.filter(note_id__in=notes).order_by("note_id", "position")
+    for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
+        texts[note_id] += [(heading, False), (body, True)]
+    needles = query.highlight_needles
+    hits = []
+    for pk in ids:
+        if pk in notes:
+            title_html, _ = highlight(notes[pk].title, needles, width=1000)
+            snippet = mark_safe(_snippet(texts[pk], needles))
+            topics = [highlight(t.name, needles, width=1000) for t in notes[pk].tags.all()]
+            topics = [mark_safe(html) for html, found in topics if found]
+            hits.append(Hit(notes[pk], mark_safe(title_html), snippet, topics))
+    return hits
+
+
+def _snippet(texts, needles):
+    """The excerpt around the first match in ``texts`` ((text, is Markdown) pairs),
+    tried as written first (quick), then normalised."""
+    fallback = ""
+    firsts = [needle.split(" ")[0] for needle in needles if needle]
+    for quick in (True, False):
+        for text, markdown in texts:
+            if markdown:
+                if quick and not any(first in text.casefold() for first in firsts):
+                    continue  # cannot match as written: spare the Markdown pass
+                text = _MARKDOWN.sub(" ", text)
+            html, found = highlight(text, needles, quick=quick)
+            if found:
+                return html
+            fallback = fallback or html
+    return fallback

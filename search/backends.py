@@ -1,11 +1,6 @@
-"""A parsed query as SQL, one small class per database.
-
-``matches`` gives a subquery of the ids of the notes whose entries match
-(checked against the canonical text where the tokens can over-match, see
-``query.Term.exact``); ``scores`` ranks a bounded list of those ids. Both
-are asked of every note's entry, whatever its status: the service joins the
-ids with ``Note.objects.published()``.
-"""
+"""A parsed query as SQL, one small class per database: ``matches`` is a
+subquery of the ids of every note whose entry matches (checked against the
+canonical text where tokens can over-match); ``scores`` ranks a few ids."""
 
 from django.db import connection
 
@@ -30,10 +25,9 @@ class PostgreSQL:
     WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 
     def prepare(self, cursor):
-        # The planner does not know that testing ``vector @@ query`` row by row
-        # reads every TOASTed vector: for a word in most notes it would pick a
-        # sequential scan many times slower than the bitmap scan of the GIN
-        # index. JIT costs more than it saves here. (SET LOCAL, one round trip.)
+        # Testing ``vector @@ query`` row by row reads every TOASTed vector; the
+        # planner does not know it and may choose a sequential scan many times
+        # slower than the GIN index. JIT costs more than it saves. (SET LOCAL.)
         cursor.execute(
             "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
         )

@@ -71,15 +71,15 @@ def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) ->
     if not query:
         return Results()
     key = _cache_key(query, note_filter, sort, page)
-    results = _cached(key)
+    results = _cache("get", key)
     if results is None:
         results = _search(query, note_filter, sort=sort, page=page)
-        _keep(key, results)
+        _cache("set", key, results, CACHE_SECONDS)
     return results
 
 
 def _cache_key(query, note_filter, sort, page):
-    number = generation.current()
+    number = generation.current()  # None: the cache cannot be reached
     if number is None:
         return None
     described = [query.clauses, query.excluded, sort, page, connection.alias]
@@ -87,27 +87,16 @@ def _cache_key(query, note_filter, sort, page):
         f = note_filter
         described += [[t.pk for t in f.topics], f.year, f.month, f.errors]
         described += [obj.pk if obj else None for obj in (f.author, f.series, f.note_type)]
-    digest = hashlib.sha256(repr(described).encode()).hexdigest()[:32]
-    return f"search:{number}:{digest}"
+    return f"search:{number}:{hashlib.sha256(repr(described).encode()).hexdigest()[:32]}"
 
 
-def _cached(key):
-    if key is None:
-        return None
+def _cache(method, key, *args):
+    """``cache.get`` or ``cache.set``; without a key or a reachable cache, nothing."""
     try:
-        return cache.get(key)
+        return getattr(cache, method)(key, *args) if key else None
     except Exception as error:
         logger.warning("The cache cannot be reached (%r): searching without it.", error)
         return None
-
-
-def _keep(key, results):
-    if key is None:
-        return
-    try:
-        cache.set(key, results, CACHE_SECONDS)
-    except Exception as error:
-        logger.warning("The cache cannot be reached (%r): the results are not kept.", error)
 
 
 def matching(query: ParsedQuery, note_filter=None):

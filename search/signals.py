@@ -19,72 +19,49 @@ from search.index import reindex
 BATCH_SIZE = 500
 
 
-def changed(items):
-    """``items`` changed: ``("note", id)``, ``("author", id)`` or ``("topic", id)``."""
-    on_commit_once(_after_commit, items)
-
-
-def _after_commit(items):
-    from notes.models import Authorship, TaggedNote
-
-    note_ids = {pk for kind, pk in items if kind == "note"}
-    authors = [pk for kind, pk in items if kind == "author"]
-    topics = [pk for kind, pk in items if kind == "topic"]
-    if authors:
-        note_ids.update(
-            Authorship.objects.filter(author__in=authors).values_list("note_id", flat=True)
-        )
-    if topics:
-        note_ids.update(
-            TaggedNote.objects.filter(tag__in=topics).values_list("content_object_id", flat=True)
-        )
+def _after_commit(note_ids):
     note_ids = sorted(note_ids)
     for i in range(0, len(note_ids), BATCH_SIZE):
         reindex(note_ids[i : i + BATCH_SIZE])
     generation.bump()
 
 
-def _note(sender, instance, **kwargs):
-    changed([("note", instance.pk)])
+def _note_ids(sender, instance):
+    """The notes whose searched text a saved or deleted ``instance`` is part of."""
+    from notes.models import Author, Note, TaggedNote, Topic
+
+    if sender is Note:
+        return [instance.pk]
+    if sender is TaggedNote:
+        return [instance.content_object_id]
+    if sender is Author:  # its name is in its notes' bylines
+        return instance.authorships.values_list("note_id", flat=True)
+    if sender is Topic:
+        return instance.tagged_notes.values_list("content_object_id", flat=True)
+    return [instance.note_id]  # a section or a byline
 
 
-def _part(sender, instance, **kwargs):
-    changed([("note", instance.note_id)])
+def _saved_or_deleted(sender, instance, **kwargs):
+    on_commit_once(_after_commit, _note_ids(sender, instance))
 
 
-def _tagging(sender, instance, **kwargs):
-    changed([("note", instance.content_object_id)])
-
-
-def _tags(sender, instance, action, reverse, pk_set, **kwargs):
+def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action.startswith("post_"):
-        changed([("note", pk) for pk in pk_set or ()] if reverse else [("note", instance.pk)])
-
-
-def _named(kind):
-    def receiver(sender, instance, **kwargs):
-        changed([(kind, instance.pk)])
-
-    return receiver
+        on_commit_once(_after_commit, (pk_set or ()) if reverse else [instance.pk])
 
 
 def _notes_changed(sender, note_ids=(), **kwargs):
-    changed([("note", pk) for pk in note_ids])
-
-
-_author_saved, _topic_saved = _named("author"), _named("topic")
+    on_commit_once(_after_commit, note_ids)
 
 
 def connect():
     from notes.models import Author, Authorship, Note, Section, TaggedNote, Topic
     from notes.signals import notes_changed
 
-    uid = "search"
-    for model, receiver in ((Note, _note), (Section, _part), (Authorship, _part),
-                            (TaggedNote, _tagging)):  # fmt: skip
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(_tags, sender=TaggedNote, dispatch_uid=uid)
-    post_save.connect(_author_saved, sender=Author, dispatch_uid=uid)
-    post_save.connect(_topic_saved, sender=Topic, dispatch_uid=uid)
-    notes_changed.connect(_notes_changed, dispatch_uid=uid)
+    for model in (Note, Section, Authorship, TaggedNote):
+        post_save.connect(_saved_or_deleted, sender=model, dispatch_uid="search")
+        post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid="search")
+    for model in (Author, Topic):  # renamed
+        post_save.connect(_saved_or_deleted, sender=model, dispatch_uid="search")
+    m2m_changed.connect(_tags_changed, sender=TaggedNote, dispatch_uid="search")
+    notes_changed.connect(_notes_changed, dispatch_uid="search")

@@ -66,7 +66,7 @@ def test_bad_input_stays_inside_a_phone_screen(open_page, site):
         site.path("notes:archive-month", year=2019, month=11),
         site.path("notes:list") + "?year=2019",
         site.path("notes:author", slug="crowd-30"),
-        site.path("notes:search") + "?q=" + LONG_TITLE[5:40],
+        site.path("search:search") + "?q=" + LONG_TITLE[5:40],
         site.path("notes:series", slug="redian") + "?page=2",
     ):
         page.visit(path)

@@ -30,7 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
 
 import django
+from django.conf import settings
 
+if os.environ.get("REDIS_URL"):  # the test settings keep the cache in memory
+    settings.CACHES = {
+        "default": {"BACKEND": "config.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

@@ -2,6 +2,8 @@
 subquery of the ids of every note whose entry matches (checked against the
 canonical text where tokens can over-match); ``scores`` ranks a few ids."""
 
+import json
+
 from django.db import connection
 
 from search.index import FTS_TABLE
@@ -37,6 +39,10 @@ class PostgreSQL:
         sql = f"SELECT s.note_id FROM {ENTRIES} s WHERE s.vector @@ %s::tsquery{checks}"
         return sql, [tsquery(query), *params]
 
+    def among(self, column, ids):
+        """SQL and params: ``column`` is one of ``ids`` (one parameter, however many)."""
+        return f"{column} = ANY(%s)", [list(ids)]
+
     def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
         positive = ParsedQuery(query.raw, clauses=query.clauses)
         with connection.cursor() as cursor:
@@ -64,6 +70,9 @@ class SQLite:
             f" WHERE {FTS_TABLE} MATCH %s{checks}"
         )
         return sql, [fts5_query(query), *params]
+
+    def among(self, column, ids):
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
     def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
         """``bm25`` over rows picked by rowid costs as much as over every match

@@ -310,10 +310,10 @@ def test_query_count_is_constant(client, django_assert_num_queries, results):
     for i in range(results):
         n = note(f"q{i}", title="数字人民币试点", body="正文", topics=["金融", f"主题{i}"])
         AuthorshipFactory(note=n, author=author)
-    # The matches with their years, the topic and the author facets, the
-    # ranking, the notes of the page, their bylines, their topics and their
+    # The matching ids; the topic and the author facets; the span of years and the
+    # count in each; the ranking; the notes of the page, their bylines, topics and
     # sections; on PostgreSQL a SET LOCAL first; in a transaction (here a savepoint).
-    queries = 10 + (connection.vendor == "postgresql")
+    queries = 12 + (connection.vendor == "postgresql")
     generation.current()  # looks up the next scheduled note: once per change, not per page
     with django_assert_num_queries(queries):
         response = client.get(URL, {"q": "数字人民币"})
@@ -492,3 +492,16 @@ def test_indexing_a_new_note_costs_a_few_queries_once_after_the_commit():
         signals.connect()
     extra = len(indexed) - len(plain)
     assert 0 < extra <= 15, "\n".join(q["sql"][:90] for q in indexed.captured_queries)
+
+
+def test_past_the_limit_the_count_is_a_lower_bound(client, monkeypatch):
+    for i in range(5):
+        note(f"m{i}", title="盐湖提锂", days=i + 1, topics=["资源"])
+    monkeypatch.setattr(service, "LIMIT", 3)
+    response = client.get(URL, {"q": "盐湖"})
+    results = response.context["results"]
+    assert (results.total, results.more) == (3, True)
+    assert [h.note.slug for h in results.hits] == ["m0", "m1", "m2"]  # the newest three
+    assert [(t[1], t[2]) for t in results.topics] == [("资源", 3)]
+    html = response.content.decode()
+    assert "找到 3+ 篇文章" in html and "以下按最新的 3 篇计数" in html

@@ -54,13 +54,40 @@ TITLE_TEMPLATES = [
     "{o}观察：{c}",
     "{s}与{o}",
 ]
+#: The topics every institute writes about; the first few are on a large share of notes.
 TOPICS = [
     "中美关系", "货币政策", "财政政策", "贸易", "科技竞争", "能源", "金融市场", "房地产",
     "消费", "就业", "汇率", "绿色金融", "产业政策", "地缘政治", "人工智能", "半导体",
     "供应链", "欧洲经济", "日本经济", "新兴市场", "大宗商品", "数字经济", "地方债务", "人口",
 ]  # fmt: skip
+#: The long tail: a region's or a country's view of a field.
+REGIONS = [
+    "美国", "欧盟", "日本", "东盟", "印度", "英国", "德国", "法国", "韩国", "澳大利亚",
+    "巴西", "中东", "非洲", "拉美", "俄罗斯", "加拿大", "长三角", "粤港澳", "京津冀", "成渝",
+]  # fmt: skip
+FIELDS = [
+    "货币政策", "财政", "贸易", "汇率", "房地产", "就业", "通胀", "能源", "产业政策", "金融监管",
+    "债务", "消费", "投资", "人口", "农业", "制造业", "服务业", "资本市场", "银行业", "养老金",
+]  # fmt: skip
+SERIES = [
+    ("热点", 30), ("宏观", 20), ("产业", 15), ("国际", 10), ("金融", 8), ("区域", 5),
+    ("科技", 4), ("能源", 3), ("专题", 2), ("访谈", 1), ("数据", 1), ("年度展望", 1),
+]  # fmt: skip
+NOTE_TYPES = [("研究简报", 70), ("研究报告", 10), ("评论", 20)]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
 GIVEN = "晓明华丽强敏静磊洋艳勇军杰娟涛超秀英霞平刚桂兰芳文斌宇浩凯雪琳婷欣然思远"
+AUTHORS = 300
+#: The share of notes on the commonest topic, and of notes published in one month (an
+#: archive imported at once), as a real site's worst cases.
+COMMONEST_TOPIC_SHARE = 0.6
+BUSY_MONTH_SHARE = 0.1
+#: One note in this many carries 20 to 40 topics (a round-up, a year in review).
+MANY_TOPICS_EVERY = 2000
+
+
+def _zipf(count, exponent=1.1):
+    """Weights of a long tail: the k-th item is chosen about 1/k**exponent as often."""
+    return [1 / (k**exponent) for k in range(1, count + 1)]
 
 
 def _theme(rng):
@@ -99,33 +126,70 @@ def _title(rng, theme):
     )[:200]
 
 
+def _named(model, names, *, prefix):
+    """One row of ``model`` per name, found by its unique name (content already in the
+    database, such as the demo's, is reused) or created with a slug of its own."""
+    from notes.models import unicode_slug
+
+    existing = {obj.name: obj for obj in model.objects.filter(name__in=names)}
+    taken = set(model.objects.values_list("slug", flat=True))
+    rows = []
+    for i, name in enumerate(names):
+        if name not in existing:
+            slug = unicode_slug(name)
+            if slug in taken:
+                slug = f"{prefix}-{i}"
+            taken.add(slug)
+            existing[name] = model.objects.create(name=name, slug=slug)
+        rows.append(existing[name])
+    return rows
+
+
+def _topics_of(rng, topics, weights, number):
+    """The topics of note ``number``: usually one to five from the long tail, the
+    commonest on most notes, in every ``MANY_TOPICS_EVERY`` a round-up with dozens."""
+    if number % MANY_TOPICS_EVERY == MANY_TOPICS_EVERY // 2:
+        return rng.sample(topics, rng.randint(20, 40))
+    chosen = set(rng.choices(topics[1:], weights=weights[1:], k=rng.randint(1, 5)))
+    if rng.random() < COMMONEST_TOPIC_SHARE:
+        chosen.add(topics[0])
+    return list(chosen)
+
+
 def generate(count, *, seed=1, progress=None, batch_size=2000):
-    """Create ``count`` notes with sections, topics and authors, in bulk."""
+    """Create ``count`` notes with sections, topics and authors, in bulk.
+
+    Distributed like a real institute's: hundreds of topics with a long tail and a
+    few on a large share of notes, a few prolific authors among hundreds, a few
+    large series among a dozen, ten years of notes with one busy month. Safe to
+    run on a database that already holds content (the demo's, an earlier run's).
+    """
+    from django.db.models import Max
+
     from notes.models import Author, Authorship, Note, NoteType, Section, Series, TaggedNote, Topic
 
     rng = random.Random(seed)
     with transaction.atomic():
-        series = [
-            Series.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-            for slug, name in [("hot", "热点"), ("macro", "宏观"), ("industry", "产业")]
-        ]
-        types = [
-            NoteType.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-            for slug, name in [("brief", "研究简报"), ("report", "研究报告"), ("comment", "评论")]
-        ]
-        topics = [
-            Topic.objects.get_or_create(slug=f"bench-topic-{i}", defaults={"name": name})[0]
-            for i, name in enumerate(TOPICS)
-        ]
-        authors = [
-            Author.objects.get_or_create(
-                slug=f"bench-author-{i}",
-                defaults={"name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]},
-            )[0]
-            for i in range(60)
-        ]
-    start = Note.objects.count()
+        series = _named(Series, [name for name, _ in SERIES], prefix="series")
+        types = _named(NoteType, [name for name, _ in NOTE_TYPES], prefix="type")
+        topic_names = TOPICS + [f"{region}{field}" for region in REGIONS for field in FIELDS]
+        topics = _named(Topic, list(dict.fromkeys(topic_names)), prefix="topic")
+        authors = []
+        for i in range(AUTHORS):
+            name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
+            if i >= len(SURNAMES):
+                name += GIVEN[(i * 3) % len(GIVEN)]
+            authors.append(
+                Author.objects.get_or_create(slug=f"bench-author-{i}", defaults={"name": name})[0]
+            )
+    series_weights = [weight for _, weight in SERIES]
+    type_weights = [weight for _, weight in NOTE_TYPES]
+    topic_weights = _zipf(len(topics))
+    author_weights = _zipf(len(authors), 0.9)
+    # Slugs after every note already there, generated or not.
+    start = (Note.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     now = timezone.now()
+    busy_month = (now - timedelta(days=3 * 365)).replace(day=1, hour=9)
     done = 0
     while done < count:
         size = min(batch_size, count - done)
@@ -135,7 +199,10 @@ def generate(count, *, seed=1, progress=None, batch_size=2000):
                 theme = _theme(rng)
                 themes.append(theme)
                 roll = rng.random()
-                published_at = now - timedelta(seconds=rng.randrange(10 * 365 * 86400))
+                if rng.random() < BUSY_MONTH_SHARE:
+                    published_at = busy_month + timedelta(seconds=rng.randrange(27 * 86400))
+                else:
+                    published_at = now - timedelta(seconds=rng.randrange(10 * 365 * 86400))
                 status = Note.Status.PUBLISHED
                 if roll < 0.03:
                     status, published_at = Note.Status.DRAFT, None
@@ -145,8 +212,8 @@ def generate(count, *, seed=1, progress=None, batch_size=2000):
                     Note(
                         title=_title(rng, theme),
                         slug=f"bench-{i}",
-                        series=rng.choice(series),
-                        note_type=rng.choice(types),
+                        series=rng.choices(series, weights=series_weights)[0],
+                        note_type=rng.choices(types, weights=type_weights)[0],
                         summary=_paragraph(rng, theme, 100),
                         status=status,
                         published_at=published_at,
@@ -154,7 +221,7 @@ def generate(count, *, seed=1, progress=None, batch_size=2000):
                 )
             notes = Note.objects.bulk_create(notes)
             sections, tagged, bylines = [], [], []
-            for note, theme in zip(notes, themes, strict=True):
+            for number, (note, theme) in enumerate(zip(notes, themes, strict=True), done):
                 for position in range(1, rng.randint(3, 5) + 1):
                     body = "\n\n".join(_paragraph(rng, theme, 130) for _ in range(3))
                     sections.append(
@@ -167,9 +234,12 @@ def generate(count, *, seed=1, progress=None, batch_size=2000):
                             anchor=f"s{position}",
                         )
                     )
-                for topic in rng.sample(topics, rng.randint(1, 4)):
+                for topic in _topics_of(rng, topics, topic_weights, number):
                     tagged.append(TaggedNote(content_object=note, tag=topic))
-                for position, author in enumerate(rng.sample(authors, rng.randint(1, 3)), 1):
+                credited = dict.fromkeys(
+                    rng.choices(authors, weights=author_weights, k=rng.choice((1, 1, 1, 2, 3)))
+                )
+                for position, author in enumerate(credited, 1):
                     bylines.append(Authorship(note=note, author=author, position=position))
             Section.objects.bulk_create(sections)
             TaggedNote.objects.bulk_create(tagged)

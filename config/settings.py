@@ -116,6 +116,9 @@ else:
 PUBLIC_PAGE_MAX_AGE = env_int("DJANGO_PUBLIC_MAX_AGE", default=120)
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_TIMEOUT = 3600
+# Counts over every published note (per topic, author, series, period, list) are kept
+# in the cache under the public content generation too (notes.counts).
+COUNTS_CACHE = env_bool("DJANGO_COUNTS_CACHE", default=True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

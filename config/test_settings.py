@@ -28,3 +28,4 @@ REQUIRE_2FA_FOR_ADMINS = False
 # A test's transaction never commits, so the public generation never moves on its own:
 # rendered pages are kept only in the tests of the page cache, which turn it on.
 PAGE_CACHE = False
+COUNTS_CACHE = False

@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notes.counts import cached
+from notes.models import Note
+
 CHART_HEIGHT = 120
 #: The widest a chart is drawn: it fits a phone's column (343 px at 375) unscaled, so
 #: its 13 px labels stay 13 px; more bars make the bars narrower, not the chart wider.
@@ -81,16 +84,42 @@ def _count_title(period, count):
     }
 
 
-def monthly_chart(notes, year: int) -> Chart:
-    """Twelve bars: how many of ``notes`` were published in each month of ``year``."""
-    counts = dict(
-        notes.filter(published_at__year=year)
-        .order_by()
-        .annotate(month=ExtractMonth("published_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
+def year_counts():
+    """``{year: published notes}``, in the site's time zone."""
+
+    def count():
+        return dict(
+            Note.objects.published()
+            .order_by()
+            .annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .values_list("year", "n")
+        )
+
+    return cached("years", count)
+
+
+def month_counts(year):
+    """``{month: published notes}`` of ``year``, in the site's time zone."""
+
+    def count():
+        return dict(
+            Note.objects.published()
+            .filter(published_at__year=year)
+            .order_by()
+            .annotate(month=ExtractMonth("published_at"))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        )
+
+    return cached("months", count, year)
+
+
+def monthly_chart(counts, year: int) -> Chart:
+    """Twelve bars: how many notes were published in each month of ``year``
+    (``counts``: from :func:`month_counts`)."""
     return Chart(
         [
             _bar(
@@ -106,15 +135,9 @@ def monthly_chart(notes, year: int) -> Chart:
     )
 
 
-def yearly_chart(notes) -> Chart:
-    """One bar a year, from the first year with a note to the last."""
-    counts = dict(
-        notes.order_by()
-        .annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
+def yearly_chart(counts) -> Chart:
+    """One bar a year, from the first year with a note to the last (``counts``: from
+    :func:`year_counts`)."""
     if not counts:
         return Chart([])
     years = range(min(counts), max(counts) + 1)

@@ -1,8 +1,35 @@
+"""Sitemaps: ``/sitemap.xml`` is an index of one sitemap a section, each in pages of at
+most ``LIMIT`` URLs (``/sitemap-notes.xml?p=2``).
+
+Every page is listed once per language with the others as ``hreflang`` alternates;
+each language counts as a URL. A page of the notes' sitemap reads only its own
+notes (:mod:`notes.paging`); the other sections' rows are aggregates kept per
+content generation (:mod:`notes.counts`). Every sitemap is a public page: cached,
+with ``ETag``/``Last-Modified`` and 304 for a conditional GET.
+"""
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from notes import counts
 from notes.models import Author, Note, Series, Topic, published_q
+from notes.paging import notes_between
+
+#: URLs in one sitemap page; the protocol allows 50,000, a smaller page is quicker to serve.
+LIMIT = 10_000
+
+
+def latest_change():
+    """When a published note last changed (read from the index on ``updated_at``)."""
+    return (
+        Note.objects.published()
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
 
 
 class InEveryLanguage(Sitemap):
@@ -11,6 +38,34 @@ class InEveryLanguage(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = LIMIT
+
+    @cached_property
+    def paginator(self):
+        # Django builds a paginator, and counts, each time it is asked; once is enough.
+        return Paginator(self._items(), self.limit)
+
+
+class _NotesInEveryLanguage:
+    """The ``(note, language)`` pairs of the notes' sitemap, read a page at a time."""
+
+    def __init__(self, notes, languages):
+        self.notes = notes
+        self.languages = languages
+
+    @cached_property
+    def notes_count(self):
+        return counts.cached("sitemap-notes", self.notes.count)
+
+    def count(self):
+        return self.notes_count * len(self.languages)
+
+    def __getitem__(self, pairs):
+        size = len(self.languages)
+        first, last = pairs.start // size, -(-pairs.stop // size)
+        notes = notes_between(self.notes, first, min(last, self.notes_count), self.notes_count)
+        every = [(note, language) for note in notes for language in self.languages]
+        return every[pairs.start - first * size : pairs.stop - first * size]
 
 
 class NoteSitemap(InEveryLanguage):
@@ -18,10 +73,16 @@ class NoteSitemap(InEveryLanguage):
     priority = 0.8
 
     def items(self):
-        return Note.objects.published().only("pk", "slug", "updated_at").order_by("-published_at")
+        return Note.objects.published().only("pk", "slug", "updated_at")
+
+    def _items(self):
+        return _NotesInEveryLanguage(self.items(), self._languages())
 
     def lastmod(self, note):
         return note.updated_at
+
+    def get_latest_lastmod(self):
+        return latest_change()
 
 
 class _WithPublishedNotes(InEveryLanguage):
@@ -33,14 +94,24 @@ class _WithPublishedNotes(InEveryLanguage):
     path = ""
 
     def items(self):
-        return (
-            self.model.objects.filter(published_q(self.path))
-            .annotate(latest=Max(f"{self.path}updated_at"))
-            .order_by("slug")
+        return self._rows
+
+    @cached_property
+    def _rows(self):
+        return counts.cached(
+            f"sitemap-{self.model._meta.model_name}",
+            lambda: list(
+                self.model.objects.filter(published_q(self.path))
+                .annotate(latest=Max(f"{self.path}updated_at"))
+                .order_by("slug")
+            ),
         )
 
     def lastmod(self, obj):
         return obj.latest
+
+    def get_latest_lastmod(self):
+        return max((obj.latest for obj in self.items()), default=None)
 
 
 class TopicSitemap(_WithPublishedNotes):
@@ -67,6 +138,16 @@ class PagesSitemap(InEveryLanguage):
 
     def location(self, name):
         return reverse(name)
+
+    @cached_property
+    def _latest(self):
+        return latest_change()
+
+    def lastmod(self, name):
+        return self._latest
+
+    def get_latest_lastmod(self):
+        return self._latest
 
 
 SITEMAPS = {

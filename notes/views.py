@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -9,11 +8,12 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from notes import corrections
-from notes.charts import monthly_chart, yearly_chart
+from notes import corrections, counts
+from notes.charts import month_counts, monthly_chart, year_counts, yearly_chart
 from notes.citations import formatted, reference_for, structured_data
 from notes.listing import NoteFilter, published_topics, topic_facets
 from notes.models import Author, Note, Series, Topic, paragraph_link_label, published_q
+from notes.paging import NotePaginator, list_key
 from notes.qr import qr_svg
 from notes.reading import reading_minutes
 from notes.rendering import render_markdown
@@ -23,7 +23,20 @@ PAGE_SIZE = 20
 
 def paginate(request, queryset):
     """A page of ``queryset``; a bad or out-of-range ``page`` gives the nearest page."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = NotePaginator(queryset, PAGE_SIZE, count_key=list_key(request))
+    return paginator.get_page(request.GET.get("page"))
+
+
+def series_with_counts():
+    """Series with at least one published note, each with how many."""
+    return counts.cached(
+        "series",
+        lambda: list(
+            Series.objects.annotate(count=Count("notes", filter=published_q("notes__")))
+            .filter(count__gt=0)
+            .order_by("name")
+        ),
+    )
 
 
 def home(request):
@@ -34,9 +47,7 @@ def home(request):
         {
             "latest": list(notes[:10]),
             "topics": published_topics()[:24],
-            "series_list": Series.objects.annotate(
-                count=Count("notes", filter=published_q("notes__"))
-            ).filter(count__gt=0),
+            "series_list": series_with_counts(),
         },
     )
 
@@ -61,7 +72,7 @@ def note_detail(request, pk, slug=None):
     if slug != note.slug:
         return redirect(note, permanent=True)
     context = note_page_context(note)
-    context["related"] = note.related_notes()
+    context["related"] = note.related_notes(topic_ids=[topic.pk for topic in context["topics"]])
     context["previous"], context["next"] = note.series_neighbours()
     return render(request, "notes/note_detail.html", context)
 
@@ -147,13 +158,16 @@ def topic_detail(request, slug):
 
 def author_list(request):
     published = published_q("authorships__note__")
-    authors = (
-        Author.objects.annotate(
-            count=Count("authorships", filter=published),
-            latest=Max("authorships__note__published_at", filter=published),
-        )
-        .filter(count__gt=0)
-        .order_by("-latest", "name")
+    authors = counts.cached(
+        "authors",
+        lambda: list(
+            Author.objects.annotate(
+                count=Count("authorships", filter=published),
+                latest=Max("authorships__note__published_at", filter=published),
+            )
+            .filter(count__gt=0)
+            .order_by("-latest", "name")
+        ),
     )
     return render(request, "notes/author_list.html", {"nav": "authors", "authors": authors})
 
@@ -167,12 +181,11 @@ def author_detail(request, slug):
 
 
 def series_list(request):
-    series = (
-        Series.objects.annotate(count=Count("notes", filter=published_q("notes__")))
-        .filter(count__gt=0)
-        .order_by("name")
+    return render(
+        request,
+        "notes/series_list.html",
+        {"nav": "series", "series_list": series_with_counts()},
     )
-    return render(request, "notes/series_list.html", {"nav": "series", "series_list": series})
 
 
 def series_detail(request, slug):
@@ -185,7 +198,7 @@ def archive_index(request):
     return render(
         request,
         "notes/archive_index.html",
-        {"nav": "archive", "chart": yearly_chart(Note.objects.published())},
+        {"nav": "archive", "chart": yearly_chart(year_counts())},
     )
 
 
@@ -201,6 +214,15 @@ class ArchiveMixin:
     def get_queryset(self):
         return Note.objects.published().with_listing_data()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return NotePaginator(queryset, per_page, count_key=list_key(self.request), **kwargs)
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """No list of periods (the chart has them): only whether the period has notes."""
+        if not queryset.exists():
+            raise Http404("No notes in this period.")
+        return []
+
 
 class NoteYearArchiveView(ArchiveMixin, YearArchiveView):
     make_object_list = True
@@ -208,7 +230,8 @@ class NoteYearArchiveView(ArchiveMixin, YearArchiveView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["chart"] = monthly_chart(Note.objects.published(), int(self.get_year()))
+        year = int(self.get_year())
+        context["chart"] = monthly_chart(month_counts(year), year)
         return context
 
 

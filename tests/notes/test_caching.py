@@ -142,7 +142,7 @@ def test_hreflang_alternates_in_the_head(client, note):
 
 
 def test_hreflang_alternates_in_the_sitemap(client, note):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-notes.xml").content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     for url in root.findall("s:url", ns):
         loc = url.find("s:loc", ns).text

@@ -210,7 +210,7 @@ def test_feeds_parse_and_list_published_notes(client, library):
 
 def test_sitemap_lists_exactly_the_published_notes(client, library):
     NoteFactory(status=Note.Status.DRAFT, published_at=None, slug="secret")
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-notes.xml").content)
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = [
         loc.text

@@ -410,7 +410,7 @@ class Note(models.Model):
     def summary_paragraphs(self):
         return plain_paragraphs(self.summary)
 
-    #: Related notes are weighed among the newest this many on each of the note's
+    #: Related notes are weighed among the newest this many on any of the note's
     #: ``RELATED_TOPICS`` rarest topics.
     RELATED_CANDIDATES = 100
     RELATED_TOPICS = 3
@@ -419,7 +419,7 @@ class Note(models.Model):
         """Published notes sharing most topics with this one, then the most recent.
 
         They are chosen among the newest ``RELATED_CANDIDATES`` published notes on
-        each of this note's rarest topics that another note has (``topic_counts``:
+        any of this note's ``RELATED_TOPICS`` rarest topics that another note has (``topic_counts``:
         ``{topic id: published notes}``), so the work is the same for topics of 20
         notes or of 60,000, and for a note with 3 topics or 40.
         """
@@ -435,15 +435,16 @@ class Note(models.Model):
         shared = shared[: self.RELATED_TOPICS]
         if not shared:
             return []
-        newest = Note.objects.published().exclude(pk=self.pk).order_by("-published_at", "-pk")
-        candidates = Q()
-        for topic in shared:
-            tagged = TaggedNote.objects.filter(content_object=OuterRef("pk"), tag=topic)
-            candidates |= Q(
-                pk__in=newest.filter(Exists(tagged)).values("pk")[: self.RELATED_CANDIDATES]
-            )
+        tagged = TaggedNote.objects.filter(content_object=OuterRef("pk"), tag__in=shared)
+        candidates = (
+            Note.objects.published()
+            .filter(Exists(tagged))
+            .exclude(pk=self.pk)
+            .order_by("-published_at", "-pk")
+            .values("pk")[: self.RELATED_CANDIDATES]
+        )
         return list(
-            Note.objects.filter(candidates)
+            Note.objects.filter(pk__in=candidates)
             .annotate(
                 shared=models.Count("tagged_items", filter=Q(tagged_items__tag_id__in=topic_ids))
             )

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -68,8 +69,8 @@ def page_urls():
         ("notes", "/notes/"),
         ("notes, page 500", "/notes/?page=500"),
         ("notes, page 99999999", "/notes/?page=99999999"),
-        ("notes by topic", f"/notes/?topic={topic.slug}"),
-        ("notes by topic+year", f"/notes/?topic={topic.slug}&year={year}"),
+        ("notes by topic", f"/notes/?{urlencode({'topic': topic.slug})}"),
+        ("notes by topic+year", f"/notes/?{urlencode({'topic': topic.slug, 'year': year})}"),
         ("topics", "/topics/"),
         ("topic", topic.get_absolute_url()),
         ("authors", "/authors/"),

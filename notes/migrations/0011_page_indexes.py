@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notes', '0009_paragraph_ids_corrections'),
+        ('notes', '0010_drop_old_search_tables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,6 +13,7 @@ generation (``notes.generation``), which every public change and scheduled
 publication moves: a miss computes it afresh.
 """
 
+import bisect
 import hashlib
 import logging
 import re
@@ -21,7 +22,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Max, Min, Prefetch, Q
+from django.db.models import BooleanField, Count, Prefetch
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -112,15 +113,17 @@ def _search(query, note_filter, *, sort, page):
     newest = matching(query, note_filter).order_by("-published_at", "-pk")
     with transaction.atomic(), connection.cursor() as cursor:
         backend().prepare(cursor)
-        ids = list(newest.values_list("pk", flat=True)[: LIMIT + 1])
-    results = Results(more=len(ids) > LIMIT)
-    ids = ids[:LIMIT]
-    results.total = len(ids)
-    if not ids:
+        rows = list(newest.values_list("pk", "published_at")[: LIMIT + 1])
+    results = Results(more=len(rows) > LIMIT)
+    rows = rows[:LIMIT]
+    results.total = len(rows)
+    if not rows:
         return results
     results.num_pages = -(-results.total // PAGE_SIZE)
     results.page = max(1, min(page, results.num_pages))
+    ids = [pk for pk, _ in rows]
     _facets(results, ids)
+    results.years = _years([published_at for _, published_at in rows])
     offset = (results.page - 1) * PAGE_SIZE
     page_ids = ids[offset : offset + PAGE_SIZE]
     if sort != "date" and offset < RANK_CANDIDATES:
@@ -134,7 +137,7 @@ def _search(query, note_filter, *, sort, page):
 
 
 def _facets(results, ids):
-    """Topics, authors and years of the notes ``ids``, each counted in SQL."""
+    """Topics and authors of the notes ``ids``, each counted in SQL."""
 
     def among(model, column):
         sql, params = backend().among(f"{model._meta.db_table}.{column}", ids)
@@ -151,20 +154,20 @@ def _facets(results, ids):
             .order_by("-n", f"{label}__name")[:FACET_SIZE]
         )
         into.extend(counted)
-    # Years by ranges of time in the site's time zone: no date function per row.
-    notes = among(Note, "id")
-    span = notes.aggregate(first=Min("published_at"), last=Max("published_at"))
-    first, last = (timezone.localtime(span[key]).year for key in ("first", "last"))
-    starts = {y: timezone.make_aware(datetime(y, 1, 1)) for y in range(first, last + 2)}
-    counts = notes.aggregate(
-        **{
-            str(y): Count(
-                "pk", filter=Q(published_at__gte=starts[y], published_at__lt=starts[y + 1])
-            )
-            for y in range(first, last + 1)
-        }
-    )
-    results.years = [(int(y), n) for y, n in reversed(counts.items()) if n]
+
+
+def _years(times):
+    """(year, count) newest first, for ``times`` newest first, in the site's time zone."""
+    oldest = times[::-1]  # ascending
+    years, end = [], len(oldest)
+    for year in range(
+        timezone.localtime(times[0]).year, timezone.localtime(times[-1]).year - 1, -1
+    ):
+        start = bisect.bisect_left(oldest, timezone.make_aware(datetime(year, 1, 1)), hi=end)
+        if end > start:
+            years.append((year, end - start))
+        end = start
+    return years
 
 
 #: Markdown marks dropped from snippets: line-leading headings, quotes and

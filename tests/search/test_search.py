@@ -310,10 +310,10 @@ def test_query_count_is_constant(client, django_assert_num_queries, results):
     for i in range(results):
         n = note(f"q{i}", title="数字人民币试点", body="正文", topics=["金融", f"主题{i}"])
         AuthorshipFactory(note=n, author=author)
-    # The matching ids; the topic and the author facets; the span of years and the
-    # count in each; the ranking; the notes of the page, their bylines, topics and
-    # sections; on PostgreSQL a SET LOCAL first; in a transaction (here a savepoint).
-    queries = 12 + (connection.vendor == "postgresql")
+    # The matching ids with their times; the topic and the author facets; the
+    # ranking; the notes of the page, their bylines, topics and sections; on
+    # PostgreSQL a SET LOCAL first; in a transaction (here a savepoint).
+    queries = 10 + (connection.vendor == "postgresql")
     generation.current()  # looks up the next scheduled note: once per change, not per page
     with django_assert_num_queries(queries):
         response = client.get(URL, {"q": "数字人民币"})
@@ -505,3 +505,14 @@ def test_past_the_limit_the_count_is_a_lower_bound(client, monkeypatch):
     assert [(t[1], t[2]) for t in results.topics] == [("资源", 3)]
     html = response.content.decode()
     assert "找到 3+ 篇文章" in html and "以下按最新的 3 篇计数" in html
+
+
+def test_years_are_counted_in_the_site_s_time_zone(client):
+    from datetime import datetime
+
+    local = timezone.get_current_timezone()
+    note("new-year", title="跨年简报", published_at=datetime(2021, 1, 1, 0, 30, tzinfo=local))
+    note("old-year", title="跨年简报", published_at=datetime(2020, 12, 31, 23, 30, tzinfo=local))
+    note("older", title="跨年简报", published_at=datetime(2018, 6, 1, tzinfo=local))
+    results = client.get(URL, {"q": "跨年"}).context["results"]
+    assert results.years == [(2021, 1), (2020, 1), (2018, 1)]

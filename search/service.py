@@ -4,8 +4,9 @@ The index gives the ids of the notes whose entries match (``backends.py``);
 they are joined with ``Note.objects.published()`` narrowed by the lists'
 ``NoteFilter``, so what the public sees, and when, is read from the notes.
 One statement reads the newest matches (at most :data:`LIMIT`, with their
-years); the facets count over those ids. Past :data:`LIMIT` the count is a
-lower bound ("10,000+") and the facets are those of the newest
+times, which give the years); the topic and author facets count over those
+ids. Past :data:`LIMIT` the count is a lower bound ("10,000+") and the
+facets are those of the newest
 :data:`LIMIT`. Relevance ranks the newest :data:`RANK_CANDIDATES` (title >
 summary > headings > body, newest first on ties); older matches follow by
 date. A page of results is kept in Django's cache under the public content

@@ -6,12 +6,11 @@ they are joined with ``Note.objects.published()`` narrowed by the lists'
 One statement reads the newest matches (at most :data:`LIMIT`, with their
 times, which give the years); the topic and author facets count over those
 ids. Past :data:`LIMIT` the count is a lower bound ("10,000+") and the
-facets are those of the newest
-:data:`LIMIT`. Relevance ranks the newest :data:`RANK_CANDIDATES` (title >
-summary > headings > body, newest first on ties); older matches follow by
-date. A page of results is kept in Django's cache under the public content
-generation (``notes.generation``), which every public change and scheduled
-publication moves: a miss computes it afresh.
+facets are those of the newest :data:`LIMIT`. Relevance ranks the newest
+:data:`RANK_CANDIDATES` (title > summary > headings > body, newest first on
+ties); older matches follow by date. A page of results is kept in Django's
+cache under the public content generation (``notes.generation``), which every
+public change and scheduled publication moves: a miss computes it afresh.
 """
 
 import bisect

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config import views
 from notes import views as notes_views
+from notes import views_figures
 from notes.caching import public_page
 from notes.sitemaps import SITEMAPS
 
@@ -41,6 +42,7 @@ urlpatterns += [
     ),
     path("robots.txt", public_page(notes_views.robots_txt), name="robots"),
     path("favicon.ico", notes_views.favicon, name="favicon"),
+    path("figures/<int:pk>/<str:name>", views_figures.figure_file, name="figure-file"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

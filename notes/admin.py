@@ -16,9 +16,20 @@ from taggit.models import Tag
 
 from notes.admin_views import NoteAdminViews
 from notes.admin_workflow import NoteWorkflowAdmin, state_label
-from notes.forms import NoteAdminForm
-from notes.models import Author, Authorship, Note, NoteType, Section, Series, TaggedNote, Topic
+from notes.forms import FigureForm, NoteAdminForm, SectionForm
+from notes.models import (
+    Author,
+    Authorship,
+    Figure,
+    Note,
+    NoteType,
+    Section,
+    Series,
+    TaggedNote,
+    Topic,
+)
 from notes.permissions import can_edit, is_editor
+from notes.rendering import figure_label
 
 #: Rows being moved are parked this far up first, so a swap never trips the
 #: (note, position) unique constraint half-way through a save.
@@ -125,6 +136,7 @@ class AuthorshipInline(NoteChildInline, SortableTabularInline):
 
 class SectionInline(NoteChildInline, SortableStackedInline):
     model = Section
+    form = SectionForm
     formset = PositionedInlineFormSet
     fields = ["heading", "body", "anchor", "position"]
     extra = 0
@@ -133,6 +145,46 @@ class SectionInline(NoteChildInline, SortableStackedInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = type(formset.form.__name__, (PositionedInlineForm, formset.form), {})
         return formset
+
+
+class FigureInline(NoteChildInline, SortableTabularInline):
+    """Figures in their order, which gives their numbers; each shows the line that places it."""
+
+    model = Figure
+    form = FigureForm
+    formset = PositionedInlineFormSet
+    fields = ["thumbnail", "placement", "image", "caption", "source", "alt", "credit", "position"]
+    readonly_fields = ["thumbnail", "placement"]
+    extra = 0
+    template = "admin/edit_inline/sortable_tabular.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (PositionedInlineForm, formset.form), {})
+        return formset
+
+    @admin.display(description=_("缩略图"))
+    def thumbnail(self, obj):
+        smallest = min(
+            (r for r in obj.renditions if r["name"].endswith(".webp")),
+            key=lambda r: r["width"],
+            default=None,
+        )
+        if not obj.pk or smallest is None:
+            return "—"
+        return format_html(
+            '<img class="figure-thumb" src="{}" width="120" height="{}" alt="{}">',
+            obj.file_url(smallest["name"]),
+            round(120 * smallest["height"] / max(smallest["width"], 1)),
+            obj.alt,
+        )
+
+    @admin.display(description=_("在正文中插入"))
+    def placement(self, obj):
+        if not obj.pk:
+            return "—"
+        number = [f.pk for f in obj.note.figures.all()].index(obj.pk) + 1
+        return format_html("<code>[[{}]]</code>", figure_label("figure", number, obj.note.language))
 
 
 class StatusListFilter(admin.SimpleListFilter):
@@ -178,7 +230,7 @@ class NoteAdmin(NoteAdminViews, NoteWorkflowAdmin, SortableAdminBase, admin.Mode
     search_fields = ["title", "summary", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [AuthorshipInline, SectionInline]
+    inlines = [AuthorshipInline, SectionInline, FigureInline]
     readonly_fields = [
         "state",
         "original",

@@ -94,7 +94,7 @@ class NoteAdminViews:
                     continue
                 row = inline_form.instance
                 if isinstance(row, Section):
-                    row.body_html = render_markdown(row.body)
+                    row.body_html = render_markdown(row.body, language=unsaved.language)
                     sections.append(row)
                 elif isinstance(row, Authorship) and row.author_id:
                     authorships.append(row)

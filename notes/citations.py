@@ -393,7 +393,7 @@ FILES = {
 }
 
 
-def structured_data(note, authorships, topics, url, *, modified=None):
+def structured_data(note, authorships, topics, url, *, modified=None, figures=()):
     """schema.org ``Report`` metadata for search engines and reference managers."""
     data = {
         "@context": "https://schema.org",
@@ -425,4 +425,23 @@ def structured_data(note, authorships, topics, url, *, modified=None):
         data["dateModified"] = (modified or note.published_at).isoformat()
     if note.series:
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": note.series.name}
+    if figures:
+        data["image"] = [image["url"] for figure in figures if (image := share_image(figure))]
     return data
+
+
+def share_image(figure):
+    """The absolute URL, size and type of ``figure``'s widest rendition in its own kind
+    (what OpenGraph, JSON-LD and feeds point to), or ``None`` without one."""
+    rendition = figure.largest()
+    if rendition is None:
+        return None
+    ext = rendition["name"].rsplit(".", 1)[-1]
+    return {
+        "url": settings.SITE_URL + figure.file_url(rendition["name"]),
+        "width": rendition["width"],
+        "height": rendition["height"],
+        "size": rendition["size"],
+        "type": "image/jpeg" if ext == "jpg" else f"image/{ext}",
+        "alt": figure.alt,
+    }

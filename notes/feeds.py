@@ -2,17 +2,19 @@
 
 Summaries are plain text. Atom says so (``type="text"``); RSS readers take a
 description for HTML, so there each paragraph is escaped once and put in
-``<p>``: markup typed into a summary is shown, never rendered.
+``<p>``: markup typed into a summary is shown, never rendered. A note's first
+figure is its entry's enclosure, by its absolute address.
 """
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
+from notes.citations import share_image
 from notes.models import Author, Note, Series, Topic
 
 FEED_SIZE = 20
@@ -45,7 +47,7 @@ class LatestNotesFeed(Feed):
         return Note.objects.published()
 
     def items(self, obj=None):
-        notes = self.notes(obj).with_listing_data()
+        notes = self.notes(obj).with_listing_data().prefetch_related("figures")
         return notes.annotate(last_correction=Max("corrections__created_at"))[:FEED_SIZE]
 
     def item_title(self, item):
@@ -64,6 +66,15 @@ class LatestNotesFeed(Feed):
 
     def item_author_name(self, item):
         return "、".join(a.author.name for a in item.ordered_authorships()) or None
+
+    def item_enclosures(self, item):
+        """The note's first figure, at its full width, by its absolute address (one
+        only: RSS allows one enclosure an item)."""
+        figures = item.figures.all()
+        image = share_image(figures[0]) if figures else None
+        if image is None:
+            return []
+        return [Enclosure(image["url"], str(image["size"]), image["type"])]
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -1,12 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from notes import history
-from notes.models import Correction, Note
+from notes import history, images
+from notes.models import Correction, Figure, Note, Section
 from notes.publishing import MAX_SCHEDULE_AHEAD, WorkflowError, local_time, validate_schedule_time
+from notes.rendering import footnote_problems
 
 
 def stale_message(note):
@@ -104,3 +106,52 @@ class NoteAdminForm(forms.ModelForm):
             self.add_error(
                 "published_at", _("发布的文章需要发布时间；设为将来的时间即为定时发布。")
             )
+
+
+class FigureForm(forms.ModelForm):
+    """A figure of a note: the upload is checked here, so a refused file is a form error."""
+
+    class Meta:
+        model = Figure
+        fields = ["image", "caption", "source", "alt", "credit", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caption"].required = True
+        self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if isinstance(upload, UploadedFile):
+            images.open_checked(upload)
+        return upload
+
+
+class SectionForm(forms.ModelForm):
+    """A section; footnotes must be defined and referred to in the same section."""
+
+    class Meta:
+        model = Section
+        fields = ["heading", "body", "anchor", "position"]
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        undefined, unused = footnote_problems(body)
+        errors = []
+        if undefined:
+            errors.append(
+                ValidationError(
+                    _("脚注 %(labels)s 在本节中没有定义；请在本节末尾加上“[^名称]: 注释内容”。"),
+                    params={"labels": "、".join(f"[^{label}]" for label in undefined)},
+                )
+            )
+        if unused:
+            errors.append(
+                ValidationError(
+                    _("脚注 %(labels)s 在本节正文中没有被引用，不会显示。"),
+                    params={"labels": "、".join(f"[^{label}]" for label in unused)},
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+        return body

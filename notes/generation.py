@@ -119,6 +119,7 @@ def connect():
         Author,
         Authorship,
         Correction,
+        Figure,
         Note,
         NoteType,
         Section,
@@ -129,7 +130,18 @@ def connect():
     from notes.signals import notes_changed
 
     uid = "notes.generation"
-    models = (Note, Section, Authorship, TaggedNote, Author, Topic, Series, NoteType, Correction)
+    models = (
+        Note,
+        Section,
+        Figure,
+        Authorship,
+        TaggedNote,
+        Author,
+        Topic,
+        Series,
+        NoteType,
+        Correction,
+    )
     for model in models:
         post_save.connect(_on_change, sender=model, dispatch_uid=uid)
         post_delete.connect(_on_change, sender=model, dispatch_uid=uid)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from notes import images
 from notes.paragraphs import carry_over, plain_paragraphs
 from notes.rendering import markdown_blocks, render_with_ids
 
@@ -571,7 +573,10 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         self.assign_paragraph_ids()
         self.body_html = render_with_ids(
-            self.body, self.paragraph_ids, link_label=paragraph_link_label(self.note.language)
+            self.body,
+            self.paragraph_ids,
+            link_label=paragraph_link_label(self.note.language),
+            language=self.note.language,
         )
         if not self.anchor:
             self.anchor = self._unique_anchor()
@@ -615,6 +620,113 @@ class Section(models.Model):
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+def figure_path(figure, filename):
+    """A folder of its own for each upload; the renditions are saved beside it."""
+    return f"figures/{uuid.uuid4().hex}/{filename}"
+
+
+class Figure(models.Model):
+    """A picture of a note: a chart, a map, a photograph.
+
+    Numbered by its place in the note's list of figures (图1, 图2 …); a
+    paragraph ``[[图2]]`` in a section places figure 2 there. Its files are in
+    the private storage and reach readers only through ``notes.views_figures``,
+    which serves a published note's figures to everyone and a draft's to those
+    who may see the draft.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="figures")
+    position = models.PositiveIntegerField(_("顺序"), default=0, db_index=True)
+    image = models.FileField(
+        _("图片"),
+        upload_to=figure_path,
+        storage=private_storage,
+        max_length=300,
+        help_text=_("JPEG、PNG 或 WebP，最大 10 MB、3000 万像素。图片中的 EXIF 等信息会被去除。"),
+    )
+    caption = models.CharField(_("图题"), max_length=300, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=300, blank=True, help_text=_("如：国家统计局，作者整理。")
+    )
+    alt = models.CharField(
+        _("替代文字"),
+        max_length=500,
+        help_text=_(
+            "为看不到图片的读者描述图中内容，如：2020—2024 年出口增速折线图，2023 年最低。"
+        ),
+    )
+    credit = models.CharField(_("版权署名"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(
+        default=list, editable=False, help_text=_("按宽度生成的各个版本：名称、宽、高、字节数。")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("图")
+        verbose_name_plural = _("图")
+
+    def __str__(self):
+        return self.caption or self.alt
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            self.store_image(self.image)
+        super().save(*args, **kwargs)
+
+    def store_image(self, upload):
+        """Check ``upload`` (``ValidationError`` when it is refused) and store its renditions.
+
+        The upload itself is not kept: ``image`` becomes the largest rendition in the
+        upload's own kind, re-encoded without metadata.
+        """
+        picture = images.open_checked(upload)
+        ext, renditions = images.make_renditions(picture)
+        storage = private_storage()
+        folder = f"figures/{uuid.uuid4().hex}"
+        for rendition in renditions:
+            storage.save(f"{folder}/{rendition.name}", ContentFile(rendition.data))
+        largest = [r for r in renditions if r.name.endswith("." + ext)][-1]
+        self.image = f"{folder}/{largest.name}"
+        self.width, self.height = largest.width, largest.height
+        self.renditions = [r.as_dict() for r in renditions]
+
+    def delete_files(self):
+        if not self.image:
+            return
+        storage = private_storage()
+        folder = str(Path(self.image.name).parent)
+        for rendition in self.renditions:
+            storage.delete(f"{folder}/{rendition['name']}")
+
+    def rendition_path(self, name):
+        """The stored path of the rendition called ``name``, or ``None``."""
+        if self.image and any(r["name"] == name for r in self.renditions):
+            return f"{Path(self.image.name).parent}/{name}"
+        return None
+
+    def file_url(self, name):
+        return reverse("figure-file", kwargs={"pk": self.pk, "name": name})
+
+    def sources(self):
+        """``(extension, [(url, width), …])`` for each kind of rendition, WebP first."""
+        kinds = {}
+        for rendition in self.renditions:
+            ext = rendition["name"].rsplit(".", 1)[-1]
+            kinds.setdefault(ext, []).append((self.file_url(rendition["name"]), rendition))
+        return sorted(kinds.items(), key=lambda item: item[0] != "webp")
+
+    def largest(self, ext=None):
+        """The widest rendition (in kind ``ext``; the fallback kind by default), or ``None``."""
+        choices = [
+            r
+            for r in self.renditions
+            if r["name"].endswith("." + ext if ext else "." + self.image.name.rsplit(".", 1)[-1])
+        ]
+        return max(choices, key=lambda r: r["width"], default=None)
 
 
 class NoteEvent(models.Model):

@@ -35,8 +35,8 @@ class Block:
 
     @property
     def linkable(self) -> bool:
-        """A thematic break is no paragraph and gets no id."""
-        return self.tokens[0].type != "hr"
+        """A thematic break or the footnotes (moved to the end) get no id."""
+        return self.tokens[0].type not in ("hr", "footnote_block_open")
 
 
 def split_blocks(tokens, lines) -> list[Block]:

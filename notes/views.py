@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from notes import corrections, counts
+from notes.body import assemble
 from notes.charts import month_counts, monthly_chart, year_counts, yearly_chart
-from notes.citations import formatted, reference_for, structured_data
+from notes.citations import formatted, reference_for, share_image, structured_data
 from notes.listing import NoteFilter, published_topics, topic_facets
 from notes.models import Author, Note, Series, Topic, paragraph_link_label, published_q
 from notes.paging import NotePaginator, list_key
@@ -81,7 +82,7 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
     """The context of a note's page.
 
     The preview of an unsaved note passes its unsaved rows; a saved note's are
-    read from the database.
+    read from the database (its figures always are: uploads need a save).
     """
     if authorships is None:
         authorships = list(note.authorships.select_related("author").order_by("position"))
@@ -90,12 +91,16 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
     if topics is None:
         topics = list(note.tags.order_by("name"))
     corrections = list(note.corrections.order_by("number")) if note.pk else []
+    figures = list(note.figures.all()) if note.pk else []
     modified = corrections[-1].created_at if corrections else None
     canonical_url = settings.SITE_URL + note.get_absolute_url() if note.pk else ""
+    body = assemble(sections, figures, language=note.language)
     context = {
         "note": note,
         "authorships": authorships,
         "sections": sections,
+        "body": body,
+        "share_image": share_image(figures[0]) if figures else None,
         "topics": topics,
         "corrections": corrections,
         "modified": modified,
@@ -111,7 +116,7 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
         context["citations"] = formatted(reference, accessed=timezone.localdate())
         context["qr_code"] = qr_svg(canonical_url)
         context["structured_data"] = structured_data(
-            note, authorships, topics, canonical_url, modified=modified
+            note, authorships, topics, canonical_url, modified=modified, figures=figures
         )
     return context
 

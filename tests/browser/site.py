@@ -74,6 +74,7 @@ class World:
             "archive-month": self.path("notes:archive-month", language, year=2021, month=3),
             "note": self.note_path("anchorage", language),
             "note-english": self.note_path("english", language),
+            "note-figures": self.note_path("figures", language),
             "note-long-title": self.note_path("long", language),
             "note-rtl": self.note_path("rtl", language),
             "note-30-authors": self.note_path("crowd", language),
@@ -93,6 +94,7 @@ def build(url):
     Author.objects.filter(slug="chen-mo").update(user=writer)
     world.notes["anchorage"] = Note.objects.get(slug="anchorage-talks-2021")
     world.notes["english"] = Note.objects.get(slug="trade-supply-chains-english")
+    world.notes["figures"] = Note.objects.get(slug="county-charging-ledger")
 
     series = Series.objects.get(slug="redian")
     at = timezone.make_aware(datetime(2019, 11, 5, 9, 0))

@@ -22,6 +22,9 @@ def admin_pages(site):
         "note list": site.path("admin:notes_note_changelist"),
         "new note": site.path("admin:notes_note_add"),
         "published note": site.path("admin:notes_note_change", object_id=note.pk),
+        "note with figures": site.path(
+            "admin:notes_note_change", object_id=site.notes["figures"].pk
+        ),
         "import": site.path("admin:notes_note_import"),
     }
 

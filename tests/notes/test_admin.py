@@ -88,6 +88,10 @@ def _change_form_data(note, sections, **overrides):
         "sections-INITIAL_FORMS": str(len(sections)),
         "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
+        "figures-MIN_NUM_FORMS": "0",
+        "figures-MAX_NUM_FORMS": "1000",
     }
     for i, section in enumerate(sections):
         data.update(
@@ -179,6 +183,8 @@ def test_add_note_with_sections_and_authors(client, superuser):
         "sections-1-heading": "一、正文",
         "sections-1-body": "内容",
         "sections-1-position": "2",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:notes_note_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

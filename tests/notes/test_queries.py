@@ -28,12 +28,12 @@ PAGES = {
     "/archive/": 1,
     "/archive/{year}/": 10,
     "/archive/{year}/{month}/": 9,
-    "/feed/": 3,
-    "/topics/t0/feed/": 4,
+    "/feed/": 4,
+    "/topics/t0/feed/": 5,
     "/sitemap.xml": 6,
     "/sitemap-notes.xml": 3,
     "/sitemap-topics.xml": 1,
-    "NOTE": 9,
+    "NOTE": 10,  # with the note's figures
 }
 
 

@@ -291,6 +291,7 @@ def test_admin_save_with_inlines_leaves_a_correct_index(client, superuser):
         "sections-TOTAL_FORMS": "1", "sections-INITIAL_FORMS": "0",
         "sections-0-heading": "一、港口", "sections-0-body": "航运指数回升",
         "sections-0-position": "1",
+        "figures-TOTAL_FORMS": "0", "figures-INITIAL_FORMS": "0",
     }  # fmt: skip
     with committed():
         response = client.post(reverse("admin:notes_note_add"), data)

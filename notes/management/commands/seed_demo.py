@@ -2,14 +2,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATORS, AUTHORS, EDITORS
-from notes import demo_content, history
-from notes.models import Author, Note, NoteType, Series
+from notes import demo_charts, demo_content, history
+from notes.models import Author, Figure, Note, NoteType, Series
 
 DEMO_USERS = [
     # username, password, groups, superuser
@@ -72,6 +73,16 @@ class Command(BaseCommand):
             note.authorships.create(author=authors[slug], position=position)
         for position, (heading, body) in enumerate(row["sections"], start=1):
             note.sections.create(position=position, heading=heading, body=body)
+        for position, spec in enumerate(row.get("figures", []), start=1):
+            kind, labels, values, top = spec["chart"]
+            draw = demo_charts.bar_chart if kind == "bar" else demo_charts.line_chart
+            figure = Figure(
+                note=note,
+                position=position,
+                **{key: spec[key] for key in ("caption", "source", "alt")},
+            )
+            figure.image = ContentFile(draw(labels, values, top), name=f"figure-{position}.png")
+            figure.save()
         note.tags.add(*row["topics"])
         for number, (kind, when, message, (now, before)) in enumerate(
             row.get("corrections", []), start=1

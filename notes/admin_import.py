@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from notes.import_forms import BriefForm, UploadForm
 from notes.importing import BriefError, load_brief
-from notes.importing.readers import MAX_FILE_SIZE, check_size
+from notes.importing.readers import MAX_FILE_SIZE, check_size, extract
 from notes.importing.store import import_key, save_brief
 from notes.models import ImportPreview, NoteType, private_storage
 from notes.views_original import serve_original
@@ -141,9 +141,21 @@ def _original(entry):
         return None
 
 
+def _figures(original):
+    """The pictures of the file waiting in the preview (read again: the preview keeps
+    only text); none when it is gone or unreadable."""
+    if original is None:
+        return []
+    try:
+        return extract(*original).figures
+    except BriefError:
+        return []
+
+
 def _save(request, model_admin, entry, form):
     """Save one corrected brief (in its own transaction) and say how it went."""
     user, name = request.user, entry["filename"]
+    original = _original(entry)
     try:
         result = save_brief(
             form.to_brief(),
@@ -152,8 +164,9 @@ def _save(request, model_admin, entry, form):
             create_taxonomy=True,  # the form refused unknown ones not confirmed or allowed
             create_authors=user.has_perm("notes.add_author"),
             may_update=_may_update(request, model_admin),
-            original=_original(entry),
+            original=original,
             offer_original=form.cleaned_data["offer_original"],
+            figures=_figures(original),
         )
     except BriefError as error:
         messages.error(request, f"{name}：{error}")

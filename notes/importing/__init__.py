@@ -24,6 +24,7 @@ __all__ = [
 def _parse(extracted: Extracted, known_types) -> tuple[str, ParsedBrief]:
     brief = parse_text(extracted.text, known_types=known_types, furniture=extracted.furniture)
     brief.warnings[:0] = [{"field": "sections", "message": w} for w in extracted.warnings]
+    brief.figures = extracted.figures
     return extracted.text, brief
 
 

@@ -120,6 +120,9 @@ class ParsedBrief:
     #: ``{"field": …, "message": …}``: what the reader and parser were unsure of; ``field``
     #: names the part concerned (title, series, type, summary, authors, sections) or is "".
     warnings: list[dict] = field(default_factory=list)
+    #: The pictures the reader found (``notes.importing.figures.ExtractedFigure``); the
+    #: paragraph ``[[图N]]`` in a section stands where the N-th was.
+    figures: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The structure printed by ``import_brief --json`` (documented in docs/importing.md)."""

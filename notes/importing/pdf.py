@@ -24,6 +24,7 @@ The result is plain text, one paragraph per block, so the text parser reads a
 PDF the way it reads a Word file.
 """
 
+import io
 import itertools
 import re
 import statistics
@@ -33,6 +34,13 @@ from difflib import SequenceMatcher
 from django.utils.translation import gettext_lazy as _
 
 from notes.importing.errors import BriefError
+from notes.importing.figures import (
+    MAX_FIGURES,
+    MIN_SIDE,
+    ExtractedFigure,
+    attach_captions,
+    placeholder,
+)
 from notes.importing.text import SENTENCE_END, is_cjk, join_lines
 
 MAX_PDF_PAGES = 300
@@ -81,6 +89,7 @@ class Extracted:
     text: str
     furniture: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    figures: list = field(default_factory=list)  # ``ExtractedFigure``s, in reading order
 
 
 def _open(data: bytes):
@@ -131,7 +140,9 @@ def _upright(raw_lines, width, height):
 
 
 def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
-    """The page's lines, and how many characters it has and how many are unreadable."""
+    """The page's lines, and how many characters it has and how many are unreadable.
+
+    The turn under which the page is read upright is kept on ``page.upright``."""
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
@@ -155,12 +166,13 @@ def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
             raw_lines.append(chars)
     finally:
         textpage.close()
-    if not raw_lines:
-        return [], count, unreadable
     width, height = page.get_size()  # as shown: turned by the page's /Rotate
     if page.get_rotation() in (90, 270):
         width, height = height, width
-    place, height = _upright(
+    page.upright = _orientations(width, height)[0]
+    if not raw_lines:
+        return [], count, unreadable
+    place, height = page.upright = _upright(
         [[c for c in chars if not c[0].isspace()] for chars in raw_lines], width, height
     )
     lines = []
@@ -174,6 +186,53 @@ def _page_lines(page, number) -> tuple[list[PdfLine], int, int]:
     if upward > len(lines) // 2:  # the text layer runs bottom to top: read it top to bottom
         lines.sort(key=lambda line: (line.top, line.x0))
     return lines, count, unreadable
+
+
+def _page_pictures(page, number, warnings) -> list[tuple[int, float, bytes]]:
+    """``(page, top, image bytes)`` of each picture on the page large enough to be a figure."""
+    import pypdfium2.raw as raw
+
+    from notes import images
+
+    place, _height = page.upright
+    found = []
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        width, height = obj.get_px_size()
+        if min(width, height) < MIN_SIDE:
+            continue
+        if width * height > images.MAX_PIXELS:
+            warnings.append(
+                _("第 %(page)d 页有一张图片像素过多（%(width)d × %(height)d），未导入。")
+                % {"page": number + 1, "width": width, "height": height}
+            )
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        corners = [place(left, top), place(right, bottom)]
+        if obj.get_filters() == ["DCTDecode"]:
+            data = bytes(obj.get_data(decode_simple=True))
+        else:
+            out = io.BytesIO()
+            obj.get_bitmap(render=False).to_pil().save(out, "PNG")
+            data = out.getvalue()
+        found.append((number, min(y for _x, y in corners), data))
+    return found
+
+
+def _place_pictures(paragraphs, blocks, pictures):
+    """``paragraphs`` (the text of ``blocks``) with a ``[[图N]]`` paragraph where each
+    picture stands: before the first block below it on its page."""
+    result = list(paragraphs)
+    for inserted, (page, top, _data) in enumerate(pictures):
+        index = next(
+            (
+                i
+                for i, block in enumerate(blocks)
+                if block[0].page > page or (block[0].page == page and block[0].top >= top)
+            ),
+            len(blocks),
+        )
+        result.insert(index + inserted, placeholder(inserted + 1))
+    return result
 
 
 def _line(chars, visible, page, page_height) -> PdfLine:
@@ -380,11 +439,13 @@ def read_pdf(data: bytes) -> Extracted:
     """The text of a PDF brief, one paragraph per block, with its furniture and warnings."""
     document = _open(data)
     try:
-        pages, total, unreadable = [], 0, 0
+        pages, total, unreadable, pictures, warnings = [], 0, 0, [], []
         for number in range(len(document)):
             page = document[number]
             try:
                 lines, count, bad = _page_lines(page, number)
+                if len(pictures) < MAX_FIGURES:
+                    pictures += _page_pictures(page, number, warnings)
             finally:
                 page.close()
             pages.append(lines)
@@ -414,7 +475,6 @@ def read_pdf(data: bytes) -> Extracted:
     sizes = [line.size for lines in pages for line in lines for _ in line.text]
     body_size = statistics.median_low(sizes)
     removed, pages = _furniture(pages, body_size)
-    warnings = []
     tops = [lines[0].text for lines in pages if lines]
     repeated = {t for a, t in itertools.combinations(tops, 2) if len(t) <= 40 and _similar(a, t)}
     if repeated:
@@ -432,9 +492,17 @@ def read_pdf(data: bytes) -> Extracted:
             % {"page": page}
         )
     marks = _heading_marks(blocks, body_size)
-    text = "\n\n".join(
+    paragraphs = [
         ("## " if i in marks else "") + join_lines([line.text.lstrip("\u3000 ") for line in block])
         for i, block in enumerate(blocks)
-    )
+    ]
+    pictures = pictures[:MAX_FIGURES]
+    figures = [ExtractedFigure(data) for _page, _top, data in pictures]
+    paragraphs, missing = attach_captions(_place_pictures(paragraphs, blocks, pictures), figures)
     furniture = [segment for line in removed for segment in line.segments]
-    return Extracted(text=text, furniture=furniture, warnings=[str(w) for w in warnings])
+    return Extracted(
+        text="\n\n".join(paragraphs),
+        furniture=furniture,
+        warnings=[str(w) for w in [*warnings, *missing]],
+        figures=figures,
+    )

@@ -14,6 +14,13 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from notes.importing.errors import BriefError
+from notes.importing.figures import (
+    MAX_FIGURES,
+    MIN_SIDE,
+    ExtractedFigure,
+    attach_captions,
+    placeholder,
+)
 from notes.importing.pdf import MAX_PDF_PAGES, Extracted, read_pdf
 from notes.importing.text import join_lines
 
@@ -147,9 +154,13 @@ def read_docx(data: bytes) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    pictures = _Pictures()
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = [block for item in document.iter_inner_content() for block in _blocks(item)]
+        pictures.part = document.part
+        blocks = [
+            block for item in document.iter_inner_content() for block in _blocks(item, pictures)
+        ]
         furniture = _header_parts(document)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise BriefError(_("这不是有效的 Word（.docx）文件。")) from None
@@ -159,10 +170,51 @@ def read_docx(data: bytes) -> Extracted:
         raise
     if not blocks:
         raise BriefError(_("Word 文件里没有文字。"))
-    return Extracted("\n\n".join(blocks), furniture=furniture)
+    blocks, warnings = attach_captions(blocks, pictures.figures)
+    return Extracted(
+        "\n\n".join(blocks),
+        furniture=furniture,
+        warnings=[*pictures.warnings, *map(str, warnings)],
+        figures=pictures.figures,
+    )
 
 
-def _blocks(item):
+class _Pictures:
+    """The pictures of a Word file in reading order, each with its placeholder."""
+
+    def __init__(self):
+        self.part = None
+        self.figures = []
+        self.warnings = []
+        self.seen = 0
+
+    def placeholders(self, paragraph):
+        from PIL import Image, UnidentifiedImageError
+
+        from notes.images import READABLE
+
+        for rel_id in paragraph._p.xpath(".//a:blip/@r:embed"):
+            blob = getattr(self.part.related_parts.get(rel_id), "blob", None)
+            if not blob:
+                continue
+            self.seen += 1
+            try:
+                width, height = Image.open(io.BytesIO(blob), formats=READABLE).size
+            except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+                self.warnings.append(
+                    str(
+                        _("第 %(n)d 张图片的格式无法导入（只收 JPEG、PNG、WebP、GIF），已略去。")
+                        % {"n": self.seen}
+                    )
+                )
+                continue
+            if min(width, height) < MIN_SIDE or len(self.figures) >= MAX_FIGURES:
+                continue
+            self.figures.append(ExtractedFigure(blob))
+            yield placeholder(len(self.figures))
+
+
+def _blocks(item, pictures):
     """The text blocks of a paragraph or a table (cell by cell, row by row)."""
     from docx.table import Table
 
@@ -174,13 +226,14 @@ def _blocks(item):
                     continue
                 seen.add(id(cell._tc))
                 for inner in cell.iter_inner_content():
-                    yield from _blocks(inner)
+                    yield from _blocks(inner, pictures)
         return
     text = join_lines(item.text.split("\n"))
     if text:
         style = (item.style.name if item.style is not None else "").lower()
         level = _heading_level(style)
         yield f"{'#' * level} {text}" if level else text
+    yield from pictures.placeholders(item)
 
 
 def _header_parts(document) -> list[str]:

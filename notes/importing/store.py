@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -17,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from notes.importing.errors import BriefError
 from notes.importing.parser import ParsedBrief
 from notes.importing.text import key
-from notes.models import Author, Authorship, Note, NoteType, Section, Series, unicode_slug
+from notes.models import (
+    Author,
+    Authorship,
+    Figure,
+    Note,
+    NoteType,
+    Section,
+    Series,
+    unicode_slug,
+)
 
 _MARKDOWN_BLOCK = re.compile(r"^(?:#{1,6}\s|[-+*]\s|>|=+$|\d+[.)]\s)")
 
@@ -145,6 +155,7 @@ def save_brief(
     may_update=None,
     original=None,
     offer_original=None,
+    figures=None,
 ) -> ImportResult:
     """Create (or update, when the same brief was imported before) a draft note.
 
@@ -157,6 +168,7 @@ def save_brief(
     longer a draft is never touched. ``original`` is ``(file name, bytes)`` of
     the file imported, kept with the note (private until it is published);
     ``offer_original`` sets whether the note page offers it for download.
+    ``figures`` (the brief's own by default) become the note's figures, in order.
     """
     warnings = []
     identity = identity or import_key(brief)
@@ -201,6 +213,7 @@ def save_brief(
         note.refresh_from_db(fields=["version"])
         note.sections.all().delete()
         note.authorships.all().delete()
+        note.figures.all().delete()
 
     seen = set()
     for credit in brief.authors:
@@ -224,6 +237,28 @@ def save_brief(
             heading=section.heading[:200],
             body="\n\n".join(markdown_paragraph(p) for p in section.paragraphs),
         )
+    _save_figures(note, brief.figures if figures is None else figures, warnings)
     if brief.keywords:
         note.tags.add(*brief.keywords)
     return ImportResult(note=note, created=created, warnings=[str(w) for w in warnings])
+
+
+def _save_figures(note, figures, warnings):
+    """The pictures of the brief as the note's figures; one that is refused is left out
+    (its place in the text shows it is missing) with a warning saying why."""
+    for number, extracted in enumerate(figures, start=1):
+        figure = Figure(
+            note=note,
+            position=number,
+            caption=extracted.caption[:300],
+            source=extracted.source[:300],
+            alt=(extracted.caption or _("图%(number)d") % {"number": number})[:500],
+        )
+        figure.image = ContentFile(extracted.data, name=f"figure-{number}")
+        try:
+            figure.save()
+        except ValidationError as error:
+            warnings.append(
+                _("图%(number)d 未能导入：%(reason)s")
+                % {"number": number, "reason": "；".join(error.messages)}
+            )

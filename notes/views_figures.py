@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 
-from notes.models import Figure
+from notes.models import Figure, private_storage
 from notes.permissions import can_view
 
 #: A published figure's file names change with its pixels, so a day is safe to cache;
@@ -21,7 +21,7 @@ def figure_file(request, pk, name):
     if path is None or not (public or can_view(request.user, figure.note)):
         raise Http404
     try:
-        handle = figure.image.storage.open(path, "rb")
+        handle = private_storage().open(path, "rb")
     except OSError:
         raise Http404 from None
     response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0])

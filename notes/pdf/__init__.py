@@ -129,6 +129,7 @@ def document_for(note) -> dict:
             sections=list(note.sections.order_by("position")),
             corrections=list(note.corrections.order_by("number")),
             reference=reference_of_note(note),
+            figures=list(note.figures.all()),
         )
     document["fonts"] = font_stacks()
     return document

@@ -14,13 +14,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from notes.citations import as_text, gbt7714
+from notes.models import private_storage
+from notes.paragraphs import Block
 from notes.qr import qr_svg
-from notes.rendering import joins_without_space, parse_markdown
+from notes.rendering import figure_label, joins_without_space, parse_markdown, placed_figure
 
 
-def inline(tokens) -> list:
+def inline(tokens, footnotes=None) -> list:
     """Inline runs: ``{"t": "text", "v": …}``, ``strong``/``em``/``del``/``link`` with
-    children ``c``, ``code``, ``br``."""
+    children ``c``, ``code``, ``br``, ``fn`` (a footnote, its runs in ``c``)."""
+    footnotes = footnotes or {}
     root = []
     stack = [root]
     for n, token in enumerate(tokens):
@@ -48,19 +51,40 @@ def inline(tokens) -> list:
                 stack.pop()
         elif kind == "image":
             stack[-1].append({"t": "text", "v": token.content})
+        elif kind == "footnote_ref":
+            stack[-1].append({"t": "fn", "c": footnotes.get(token.meta["id"], [])})
     return root
 
 
-def blocks(tokens) -> list:
+def _footnotes(tokens) -> dict:
+    """The runs of each footnote by its id (its paragraphs joined)."""
+    notes, current = {}, None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type == "inline" and current is not None:
+            if current:
+                current.append({"t": "text", "v": " "})
+            current.extend(inline(token.children or []))
+    return notes
+
+
+def blocks(tokens, *, footnotes=None, figure=None) -> list:
     """Blocks from a token stream: ``p``, ``h`` (with ``level``), ``ul``/``ol`` of
-    ``items`` (each a list of blocks), ``quote``, ``code``, ``table``, ``hr``."""
+    ``items`` (each a list of blocks), ``quote``, ``code``, ``table``, ``hr``, and
+    ``figure`` where ``figure(number)`` gives one for a paragraph ``[[图N]]``."""
     result, i = [], 0
     while i < len(tokens):
         token = tokens[i]
         kind = token.type
         if kind == "inline":
-            result.append({"k": "p", "c": inline(token.children or [])})
+            result.append({"k": "p", "c": inline(token.children or [], footnotes)})
             i += 1
+            continue
+        if kind == "footnote_block_open":
+            i = _closing(tokens, i) + 1
             continue
         if kind in ("fence", "code_block"):
             result.append({"k": "code", "v": token.content.rstrip("\n")})
@@ -75,8 +99,11 @@ def blocks(tokens) -> list:
             continue
         end = _closing(tokens, i)
         inner = tokens[i + 1 : end]
-        if kind == "paragraph_open":
-            result.extend(blocks(inner))
+        number = placed_figure(Block(tokens[i : end + 1], "")) if figure else None
+        if number is not None:
+            result.append(figure(number))
+        elif kind == "paragraph_open":
+            result.extend(blocks(inner, footnotes=footnotes))
         elif kind == "heading_open":
             level = int(token.tag[1])
             result.append({"k": "h", "level": level, "c": inline(inner[0].children or [])})
@@ -85,14 +112,14 @@ def blocks(tokens) -> list:
             j = 0
             while j < len(inner):
                 item_end = _closing(inner, j)
-                items.append(blocks(inner[j + 1 : item_end]))
+                items.append(blocks(inner[j + 1 : item_end], footnotes=footnotes))
                 j = item_end + 1
             node = {"k": "ol" if kind.startswith("ordered") else "ul", "items": items}
             if kind.startswith("ordered"):
                 node["start"] = int(token.attrGet("start") or 1)
             result.append(node)
         elif kind == "blockquote_open":
-            result.append({"k": "quote", "c": blocks(inner)})
+            result.append({"k": "quote", "c": blocks(inner, footnotes=footnotes)})
         elif kind == "table_open":
             result.append(_table(inner))
         i = end + 1
@@ -127,9 +154,35 @@ def _table(tokens):
     return {"k": "table", "columns": columns, "header": header, "rows": rows}
 
 
-def body_blocks(markdown: str) -> list:
+def body_blocks(markdown: str, figure=None) -> list:
     tokens, _env = parse_markdown(markdown)
-    return blocks(tokens)
+    return blocks(tokens, footnotes=_footnotes(tokens), figure=figure)
+
+
+def figure_block(figures, language):
+    """``figure(number)``: the PDF's block for figure ``number`` of ``figures`` (its
+    960-pixel picture in its own kind, as bytes), or a note that it is missing."""
+    placed = set()
+
+    def figure(number):
+        label = figure_label("figure", number, language)
+        found = figures[number - 1] if 0 < number <= len(figures) else None
+        if found is None or number in placed:
+            return {"k": "p", "c": [{"t": "text", "v": f"[{label}]" if not found else label}]}
+        placed.add(number)
+        ext = found.image.name.rsplit(".", 1)[-1]
+        choices = [r for r in found.renditions if r["name"].endswith("." + ext)]
+        rendition = min(choices, key=lambda r: abs(r["width"] - 960))
+        try:
+            with private_storage().open(found.rendition_path(rendition["name"])) as handle:
+                data = list(handle.read())
+        except OSError:
+            return {"k": "p", "c": [{"t": "text", "v": f"[{label}]"}]}
+        caption = f"{label} {found.caption}".strip()
+        source = _("来源：") + found.source if found.source else ""
+        return {"k": "figure", "data": data, "caption": caption, "source": source}
+
+    return figure
 
 
 def _credit(authorship, english):
@@ -187,7 +240,7 @@ def numbered_headings(headings, *, english):
     return result
 
 
-def note_document(note, *, authorships, sections, corrections, reference) -> dict:
+def note_document(note, *, authorships, sections, corrections, reference, figures=()) -> dict:
     """Everything the template needs, as plain data (JSON-serialisable); labels in the
     active language (``notes.pdf.document_for`` makes it the note's)."""
     english = note.language == "en"
@@ -197,6 +250,7 @@ def note_document(note, *, authorships, sections, corrections, reference) -> dic
         type_name = (note_type.name_en or note_type.name) if english else note_type.name
     series = note.series.name if note.series else ""
     published = timezone.localdate(note.published_at)
+    figure = figure_block(list(figures), note.language)
     return {
         "lang": "en" if english else "zh",
         "authors": [a.author.name for a in authorships],
@@ -216,7 +270,7 @@ def note_document(note, *, authorships, sections, corrections, reference) -> dic
         "summary": note.summary_paragraphs,
         "byline": byline_lines(authorships, english=english),
         "sections": [
-            {"heading": heading, "blocks": body_blocks(section.body)}
+            {"heading": heading, "blocks": body_blocks(section.body, figure)}
             for heading, section in zip(
                 numbered_headings([s.heading for s in sections], english=english),
                 sections,

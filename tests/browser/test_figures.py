@@ -68,4 +68,4 @@ def test_printed_figures_are_there(open_page, site):
         """() => [...document.querySelectorAll('.note-figure img')].map(i =>
           [i.naturalWidth, i.getBoundingClientRect().height])"""
     )
-    assert all(natural > 0 and 0 < height for natural, height in shown)
+    assert all(natural > 0 and height > 0 for natural, height in shown)

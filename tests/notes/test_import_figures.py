@@ -142,8 +142,6 @@ def test_importing_through_the_admin_keeps_the_pictures(client, superuser):
         if isinstance(value, bool):
             if value:
                 data[field.html_name] = "on"
-        elif isinstance(value, list):
-            data[field.html_name] = value
         elif value is not None:
             data[field.html_name] = value
     saved = client.post(response["Location"], data)

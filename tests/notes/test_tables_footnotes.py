@@ -29,7 +29,9 @@ def test_tables_are_numbered_across_sections_with_caption_and_source():
     body = page_body(note)
     first, second, third = (html for _section, html in body.sections)
     assert '<a class="xref" href="#table-2">表2</a>' in first
-    assert re.search(r'<figcaption id="p-\w+"><span class="figure-label">表1</span> 第一张表', first)
+    assert re.search(
+        r'<figcaption id="p-\w+"><span class="figure-label">表1</span> 第一张表', first
+    )
     assert '<p class="figure-source" id="p-' in first and "来源：统计公报" in first
     assert 'id="table-2"' in second and '<span class="figure-label">表2</span>' in second
     assert 'id="table-3"' in third and "Source: survey" in third
@@ -59,7 +61,10 @@ def test_caption_and_source_paragraphs_keep_paragraph_ids():
 def test_footnotes_are_numbered_through_the_note_with_back_links(client):
     note = NoteFactory()
     SectionFactory(
-        note=note, position=1, heading="", body="甲[^a]乙[^b]再提甲[^a]。\n\n[^a]: 注甲\n\n[^b]: 注乙"
+        note=note,
+        position=1,
+        heading="",
+        body="甲[^a]乙[^b]再提甲[^a]。\n\n[^a]: 注甲\n\n[^b]: 注乙",
     )
     SectionFactory(note=note, position=2, heading="一、续", body="丙[^a]。\n\n[^a]: 注丙")
     html = client.get(note.get_absolute_url()).content.decode()

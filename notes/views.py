@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
@@ -127,6 +129,7 @@ def note_version(request, pk, slug, number):
     correction = get_object_or_404(note.corrections, number=number)
     if slug != note.slug:
         return redirect(correction, permanent=True)
+    lang = note.language
     response = render(
         request,
         "notes/note_version.html",
@@ -135,10 +138,14 @@ def note_version(request, pk, slug, number):
             "correction": correction,
             "later": note.corrections.filter(number__gte=number).order_by("number"),
             "wording": correction.previous,
-            "sections": [
-                (heading, render_markdown(body))
-                for heading, body in corrections.sections_of(correction.previous)
-            ],
+            "body": assemble(
+                [
+                    SimpleNamespace(heading=heading, body_html=render_markdown(body, language=lang))
+                    for heading, body in corrections.sections_of(correction.previous)
+                ],
+                list(note.figures.all()),
+                language=lang,
+            ),
             "rows": corrections.compare_with_current(correction, note),
         },
     )

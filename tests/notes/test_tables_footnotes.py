@@ -124,3 +124,18 @@ def test_markup_in_captions_and_footnotes_is_sanitized():
     html = page_body(note).sections[0][1]
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "<b " not in html and "&lt;script&gt;" in html
+
+
+def test_an_earlier_version_shows_its_tables_and_footnotes_numbered(client):
+    from notes import history
+    from notes.models import Correction
+
+    note = NoteFactory()
+    SectionFactory(note=note, body=f"甲[^1]。\n\n表：旧表\n\n{TABLE}\n[^1]: 旧注")
+    Correction.objects.create(
+        note=note, number=1, kind="update", message="改了", previous=history.snapshot_of_note(note)
+    )
+    html = client.get(f"/notes/{note.pk}/{note.slug}/v/1/").content.decode()
+    assert '<span class="figure-label">表1</span> 旧表' in html and 'aria-label="表1"' in html
+    assert '<li id="fn-1"><p>旧注</p>' in html
+    assert "<!--" not in html.split("<body", 1)[1]

@@ -535,7 +535,14 @@ class Section(models.Model):
     heading = models.CharField(
         _("小标题"), max_length=200, blank=True, help_text=_("导语段可留空，如：一、中美对话开场")
     )
-    body = models.TextField(_("正文"), blank=True, help_text=_("Markdown 格式；空一行分段。"))
+    body = models.TextField(
+        _("正文"),
+        blank=True,
+        help_text=_(
+            "Markdown 格式；空一行分段。单独一段 [[图1]] 插入图1；表格前一段“表：标题”、"
+            "后一段“来源：…”；脚注写 [^1]，并在本节末尾写“[^1]: 注释内容”。"
+        ),
+    )
     body_html = models.TextField(editable=False, blank=True)
     paragraph_ids = models.JSONField(
         _("段落标识"),

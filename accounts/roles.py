@@ -19,12 +19,12 @@ def _all(app_label, *models):
 
 
 ROLES = {
-    # Authors write notes (with their sections and byline) but never publish.
+    # Authors write notes (with their sections, figures and byline) but never publish.
     AUTHORS: [
         "notes.add_note",
         "notes.change_note",
         "notes.view_note",
-        *_all("notes", "section", "authorship"),
+        *_all("notes", "section", "figure", "authorship"),
         "notes.add_author",
         "notes.change_author",
         "notes.view_author",
@@ -33,7 +33,10 @@ ROLES = {
         "notes.view_topic",
     ],
     EDITORS: [
-        *_all("notes", "note", "section", "authorship", "author", "series", "notetype", "topic"),
+        *_all(
+            "notes",
+            *("note", "section", "figure", "authorship", "author", "series", "notetype", "topic"),
+        ),
         "notes.publish_note",
     ],
     # Administrators manage accounts and give them roles, but only see the roles:

@@ -357,3 +357,21 @@ def test_alt_text_and_caption_are_required(client, superuser):
     errors = response.context["inline_admin_formsets"][2].formset.errors[0]
     assert set(errors) == {"alt", "caption"}
     assert not note.figures.exists()
+
+
+@pytest.mark.parametrize("role", ["editor", "author_user"])
+def test_editors_and_authors_upload_figures_to_notes_they_edit(client, request, role):
+    from tests.factories import AuthorFactory, AuthorshipFactory
+
+    user = request.getfixturevalue(role)
+    note = NoteFactory(status=Note.Status.DRAFT, published_at=None, created_by=user)
+    AuthorshipFactory(note=note, author=AuthorFactory(user=user))
+    client.force_login(user)
+    page = client.get(reverse("admin:notes_note_change", args=[note.pk])).content.decode()
+    assert 'id="figures-group"' in page
+    upload = SimpleUploadedFile("chart.png", png_bytes(), content_type="image/png")
+    response = client.post(
+        reverse("admin:notes_note_change", args=[note.pk]), figure_form_data(note, upload)
+    )
+    assert response.status_code == 302
+    assert note.figures.count() == 1

@@ -94,6 +94,18 @@ def note_form_data(note, **overrides):
             }
             for s in note.sections.all()
         ],
+        "figures": [
+            {
+                "id": f.pk,
+                "note": note.pk,
+                "caption": f.caption,
+                "source": f.source,
+                "alt": f.alt,
+                "credit": f.credit,
+                "position": f.position,
+            }
+            for f in note.figures.all()
+        ],
     }
     for prefix, forms_data in rows.items():
         data[f"{prefix}-TOTAL_FORMS"] = len(forms_data)

@@ -114,6 +114,8 @@ class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
         fields = ["image", "caption", "source", "alt", "credit", "position"]
+        # The thumbnail shows the current picture: its stored name is no link to follow.
+        widgets = {"image": forms.FileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

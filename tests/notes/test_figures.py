@@ -375,3 +375,18 @@ def test_editors_and_authors_upload_figures_to_notes_they_edit(client, request, 
     )
     assert response.status_code == 302
     assert note.figures.count() == 1
+
+
+def test_changing_a_caption_keeps_the_picture(client, superuser):
+    from tests.workflow.formdata import note_form_data
+
+    note = NoteFactory()
+    figure = make_figure(note, caption="旧图题")
+    image, renditions = figure.image.name, figure.renditions
+    client.force_login(superuser)
+    data = note_form_data(note, **{"figures-0-caption": "新图题"})
+    response = client.post(reverse("admin:notes_note_change", args=[note.pk]), data)
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.caption == "新图题"
+    assert (figure.image.name, figure.renditions) == (image, renditions)

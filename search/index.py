@@ -29,6 +29,7 @@ class Source:
     summary: str = ""
     headings: list[str] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # of the note's figures
     topics: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
 
@@ -39,13 +40,13 @@ def fields(source: Source):
         ("title", "A", [source.title]),
         ("summary", "B", [source.summary]),
         ("headings", "C", [*source.headings, *source.topics]),
-        ("body", "D", [*source.bodies, *source.authors]),
+        ("body", "D", [*source.bodies, *source.captions, *source.authors]),
     ]
 
 
 def sources(note_ids) -> list[Source]:
-    """The searchable text of ``note_ids`` (those that exist), in four queries."""
-    from notes.models import Authorship, Note, Section, TaggedNote
+    """The searchable text of ``note_ids`` (those that exist), in five queries."""
+    from notes.models import Authorship, Figure, Note, Section, TaggedNote
 
     found = {
         pk: Source(pk, title, summary)
@@ -57,6 +58,11 @@ def sources(note_ids) -> list[Source]:
     for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
         found[note_id].headings.append(heading)
         found[note_id].bodies.append(body)
+    figures = Figure.objects.filter(note_id__in=found).exclude(caption="")
+    for note_id, caption in figures.order_by("note_id", "position", "pk").values_list(
+        "note_id", "caption"
+    ):
+        found[note_id].captions.append(caption)
     tagged = TaggedNote.objects.filter(content_object_id__in=found).order_by("tag__name")
     for note_id, name in tagged.values_list("content_object_id", "tag__name"):
         found[note_id].topics.append(name)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from notes import generation
-from notes.models import Authorship, Note, Section, TaggedNote
+from notes.models import Authorship, Figure, Note, Section, TaggedNote
 from search.backends import backend
 from search.query import ParsedQuery
 from search.text import highlight
@@ -193,6 +193,11 @@ def _hits(ids, query):
     sections = Section.objects.filter(note_id__in=notes).order_by("note_id", "position")
     for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
         texts[note_id] += [(heading, False), (body, True)]
+    captions = Figure.objects.filter(note_id__in=notes).exclude(caption="")
+    for note_id, caption in captions.order_by("note_id", "position", "pk").values_list(
+        "note_id", "caption"
+    ):
+        texts[note_id].append((caption, False))
     needles = query.highlight_needles
     hits = []
     for pk in ids:

@@ -38,7 +38,7 @@ def _note_ids(sender, instance):
         return instance.authorships.values_list("note_id", flat=True)
     if sender is Topic:
         return instance.tagged_notes.values_list("content_object_id", flat=True)
-    return [instance.note_id]  # a section or a byline
+    return [instance.note_id]  # a section, a figure or a byline
 
 
 def _saved_or_deleted(sender, instance, **kwargs):
@@ -55,10 +55,10 @@ def _notes_changed(sender, note_ids=(), **kwargs):
 
 
 def connect():
-    from notes.models import Author, Authorship, Note, Section, TaggedNote, Topic
+    from notes.models import Author, Authorship, Figure, Note, Section, TaggedNote, Topic
     from notes.signals import notes_changed
 
-    for model in (Note, Section, Authorship, TaggedNote):
+    for model in (Note, Section, Figure, Authorship, TaggedNote):
         post_save.connect(_saved_or_deleted, sender=model, dispatch_uid="search")
         post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid="search")
     for model in (Author, Topic):  # renamed

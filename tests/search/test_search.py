@@ -312,9 +312,9 @@ def test_query_count_is_constant(client, django_assert_num_queries, results):
         n = note(f"q{i}", title="数字人民币试点", body="正文", topics=["金融", f"主题{i}"])
         AuthorshipFactory(note=n, author=author)
     # The matching ids with their times; the topic and the author facets; the
-    # ranking; the notes of the page, their bylines, topics and sections; on
-    # PostgreSQL a SET LOCAL first; in a transaction (here a savepoint).
-    queries = 10 + (connection.vendor == "postgresql")
+    # ranking; the notes of the page, their bylines, topics, sections and figures'
+    # captions; on PostgreSQL a SET LOCAL first; in a transaction (here a savepoint).
+    queries = 11 + (connection.vendor == "postgresql")
     generation.current()  # looks up the next scheduled note: once per change, not per page
     with django_assert_num_queries(queries):
         response = client.get(URL, {"q": "数字人民币"})
@@ -517,3 +517,16 @@ def test_years_are_counted_in_the_site_s_time_zone(client):
     note("older", title="跨年简报", published_at=datetime(2018, 6, 1, tzinfo=local))
     results = client.get(URL, {"q": "跨年"}).context["results"]
     assert results.years == [(2021, 1), (2020, 1), (2018, 1)]
+
+
+def test_figure_captions_are_searched_and_shown_in_the_snippet(client):
+    from tests.notes.test_figures import make_figure
+
+    n = note("charts", title="出口观察", body="正文没有这个词。")
+    with committed():
+        figure = make_figure(n, caption="集装箱运价指数走势")
+    html = client.get(URL, {"q": "运价指数"}).content.decode()
+    assert "出口观察" in html and "<mark>运价指数</mark>" in html
+    with committed():
+        figure.delete()
+    assert "出口观察" not in client.get(URL, {"q": "运价指数"}).content.decode()

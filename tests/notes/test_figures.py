@@ -390,3 +390,16 @@ def test_changing_a_caption_keeps_the_picture(client, superuser):
     figure.refresh_from_db()
     assert figure.caption == "新图题"
     assert (figure.image.name, figure.renditions) == (image, renditions)
+
+
+def test_a_photograph_turned_by_its_exif_is_stored_upright_at_most_1600_wide():
+    image = Image.new("RGB", (3200, 2000), (10, 120, 60))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turned 90° clockwise to be upright
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    figure = make_figure(NoteFactory(), data=out.getvalue(), name="photo.jpg")
+    widths = sorted({r["width"] for r in figure.renditions})
+    assert widths == [480, 960, 1600]  # upright: 2000 wide
+    assert len(figure.renditions) == len({r["name"] for r in figure.renditions}) == 6
+    assert figure.height > figure.width

@@ -25,6 +25,8 @@ def _checks(query, contains):
 class PostgreSQL:
     #: ts_rank weights for {D, C, B, A}: body, headings, summary, title.
     WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
+    #: A ``Func`` template: a time as seconds since 1970 (a float, not a datetime to convert).
+    SECONDS = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
 
     def prepare(self, cursor):
         # Testing ``vector @@ query`` row by row reads every TOASTed vector; the
@@ -57,6 +59,7 @@ class PostgreSQL:
 class SQLite:
     #: What a query term is worth in each column that holds it.
     FIELD_WEIGHTS = {"title": 4, "summary": 2, "headings": 1}
+    SECONDS = "(julianday(%(expressions)s) - 2440587.5) * 86400.0"
 
     def prepare(self, cursor):
         pass

@@ -177,8 +177,12 @@ def _years(seconds):
 
 
 #: Markdown marks dropped from snippets: line-leading headings, quotes and
-#: list bullets, emphasis and table pipes, link targets.
-_MARKDOWN = re.compile(r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|!?\[|\]\([^)]*\)", re.M)
+#: list bullets, emphasis and table pipes, link targets, footnote marks ``[^1]``
+#: and the brackets of a figure's or a table's number (``[[图1]]`` reads 图1).
+_MARKDOWN = re.compile(
+    r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|\[\^[^\]\s]+\]:?|\[\[|\]\]|!?\[|\]\([^)]*\)",
+    re.M,
+)
 
 
 def _hits(ids, query):

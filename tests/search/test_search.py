@@ -530,3 +530,11 @@ def test_figure_captions_are_searched_and_shown_in_the_snippet(client):
     with committed():
         figure.delete()
     assert "出口观察" not in client.get(URL, {"q": "运价指数"}).content.decode()
+
+
+def test_snippets_show_figure_numbers_and_no_footnote_marks(client):
+    note("marks", title="标记", body="运价上涨[^1]，见[[图1]]。\n\n[[图1]]\n\n[^1]: 运价来自示例。")
+    html = client.get(URL, {"q": "运价"}).content.decode()
+    snippet = re.search(r'<p class="search-snippet"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert "见 图1" in snippet
+    assert "[^" not in snippet and "]]" not in snippet and "[[" not in snippet

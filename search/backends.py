@@ -41,9 +41,9 @@ class PostgreSQL:
         sql = f"SELECT s.note_id FROM {ENTRIES} s WHERE s.vector @@ %s::tsquery{checks}"
         return sql, [tsquery(query), *params]
 
-    def among(self, column, ids):
-        """SQL and params: ``column`` is one of ``ids`` (one parameter, however many)."""
-        return f"{column} = ANY(%s)", [list(ids)]
+    def ids(self, ids):
+        """SQL and params: the rows of ``ids`` as a column ``id`` (one parameter, however many)."""
+        return "SELECT unnest(%s::bigint[]) AS id", [list(ids)]
 
     def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
         positive = ParsedQuery(query.raw, clauses=query.clauses)
@@ -74,8 +74,8 @@ class SQLite:
         )
         return sql, [fts5_query(query), *params]
 
-    def among(self, column, ids):
-        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+    def ids(self, ids):
+        return "SELECT value AS id FROM json_each(%s)", [json.dumps(list(ids))]
 
     def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
         """``bm25`` over rows picked by rowid costs as much as over every match

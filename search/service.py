@@ -138,23 +138,30 @@ def _search(query, note_filter, *, sort, page):
 
 
 def _facets(results, ids):
-    """Topics and authors of the notes ``ids``, each counted in SQL: grouped by
-    the id alone, the names joined to the counted rows only. The pairs (note,
-    topic) and (note, author) are unique: no DISTINCT."""
-    for links, note, facet, into in (
-        (TaggedNote, "content_object_id", "tag", results.topics),
-        (Authorship, "note_id", "author", results.authors),
+    """Topics and authors of the notes ``ids``, counted in one statement, the ids
+    passed once: grouped by id, the names joined to the counts only. The pairs
+    (note, topic) and (note, author) are unique: no DISTINCT."""
+    ids_sql, params = backend().ids(ids)
+    counts = []
+    for number, (links, note, facet) in enumerate(
+        [(TaggedNote, "content_object_id", "tag"), (Authorship, "note_id", "author")]
     ):
-        facets = links._meta.get_field(facet).related_model._meta.db_table
-        among, params = backend().among(note, ids)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT f.slug, f.name, c.n FROM (SELECT {facet}_id AS id, COUNT(*) AS n"
-                f" FROM {links._meta.db_table} WHERE {among} GROUP BY {facet}_id) c"
-                f" JOIN {facets} f ON f.id = c.id ORDER BY c.n DESC, f.name LIMIT %s",
-                [*params, FACET_SIZE],
-            )
-            into.extend(cursor.fetchall())
+        names = links._meta.get_field(facet).related_model._meta.db_table
+        counts.append(
+            f"SELECT * FROM (SELECT {number} AS facet, f.slug, f.name, c.n FROM"
+            f" (SELECT {facet}_id AS id, COUNT(*) AS n FROM {links._meta.db_table}"
+            f" JOIN m ON m.id = {note} GROUP BY {facet}_id) c"
+            f" JOIN {names} f ON f.id = c.id"
+            f" ORDER BY c.n DESC, f.name LIMIT {FACET_SIZE}) f{number}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH m AS MATERIALIZED ({ids_sql}) {' UNION ALL '.join(counts)}"
+            " ORDER BY facet, n DESC, name",
+            params,
+        )
+        for facet, slug, name, n in cursor.fetchall():
+            (results.topics, results.authors)[facet].append((slug, name, n))
 
 
 def _years(seconds):

@@ -17,7 +17,19 @@ from notes.citations import as_text, gbt7714
 from notes.models import private_storage
 from notes.paragraphs import Block
 from notes.qr import qr_svg
-from notes.rendering import figure_label, joins_without_space, parse_markdown, placed_figure
+from notes.rendering import (
+    REFERENCE,
+    figure_label,
+    joins_without_space,
+    parse_markdown,
+    placed_figure,
+)
+
+
+def _reference(match) -> str:
+    """``[[图2]]`` in running text is printed 图2 (``[[Figure 2]]``: Figure 2)."""
+    word = match[1]
+    return f"{word}{match[2]}" if word in ("图", "表") else f"{word} {match[2]}"
 
 
 def inline(tokens, footnotes=None) -> list:
@@ -29,7 +41,7 @@ def inline(tokens, footnotes=None) -> list:
     for n, token in enumerate(tokens):
         kind = token.type
         if kind == "text":
-            stack[-1].append({"t": "text", "v": token.content})
+            stack[-1].append({"t": "text", "v": REFERENCE.sub(_reference, token.content)})
         elif kind == "code_inline":
             stack[-1].append({"t": "code", "v": token.content})
         elif kind == "softbreak":

@@ -304,7 +304,7 @@ def test_figures_and_footnotes_are_printed(client, pdf_fonts, note):
         note=note,
         position=3,
         heading="二、图与注",
-        body="出口放缓[^1]。\n\n[[图1]]\n\n[[图3]]\n\n[^1]: 据海关月度数据。",
+        body="出口放缓[^1]，见[[图1]]。\n\n[[图1]]\n\n[[图3]]\n\n[^1]: 据海关月度数据。",
     )
     make_figure(note, caption="出口增速", source="海关统计")
     reader = reader_of(get_pdf(client, note))
@@ -312,4 +312,5 @@ def test_figures_and_footnotes_are_printed(client, pdf_fonts, note):
     assert "图1 出口增速" in text and "来源：海关统计" in text
     assert "据海关月度数据。" in text  # the footnote, at the foot of its page
     assert "[图3]" in text  # placed but missing: said so, nothing breaks
+    assert "见图1" in text and "[[" not in text
     assert sum(len(page.images) for page in reader.pages) == 1

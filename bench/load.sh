@@ -136,7 +136,7 @@ discover() {
   note=$(grep -o 'href="/notes/[0-9]*/[^"]*/"' <<<"$list" | head -1 | cut -d'"' -f2)
   # Two characters from the newest note's title: a query that many notes match.
   q=$(fetch "$note" | "$PY" -c 'import html, re, sys, urllib.parse
-title = re.search(r"<h1 class=\"note-title\">(.*?)</h1>", sys.stdin.read(), re.S).group(1)
+title = re.search(r"<h1 class=\"note-title\"[^>]*>(.*?)</h1>", sys.stdin.read(), re.S).group(1)
 print(urllib.parse.quote(html.unescape(title).strip()[:2]))')
   PAGES=(
     "static CSS|$css"

@@ -1,6 +1,6 @@
 """Every public page type on the demo content and on 100,000 notes, side by side.
 
-    bench/pages.py [--demo URL] [--large URL] [--duration 10s] [--skip-wrk]
+    bench/pages.py [--demo URL] [--large URL] [--duration 10s] [--skip-wrk] [--only NAME ...]
 
 For each data set (a PostgreSQL database already migrated and filled: the demo
 content, and ``manage.py generate_notes 100000``), with the page cache off so
@@ -17,7 +17,8 @@ Then the table, each large figure beside the demo's and the ratio (time: large /
 demo, at most 2 wanted; req/s: large / demo, at least 0.5 wanted), also written to
 ``bench/results/pages-postgresql.txt``. The pages are found in each database: the
 commonest topic, the author and the series with most notes, the newest note, the
-note with most topics, the busiest month.
+note with most topics, the busiest month. ``--only`` measures only the page types
+whose name contains one of its words (``--only topic sitemap``).
 """
 
 import argparse
@@ -89,7 +90,12 @@ def page_urls():
     ]
 
 
-def measure_in_process(label, runs):
+def chosen(pages, only):
+    """The ``(page type, URL)`` pairs whose page type contains one of ``only`` (all if none)."""
+    return [(name, url) for name, url in pages if not only or any(w in name for w in only)]
+
+
+def measure_in_process(label, runs, only):
     """Server time, statements and the slowest statement's plan of each page."""
     import django
 
@@ -100,7 +106,7 @@ def measure_in_process(label, runs):
 
     client = Client(HTTP_HOST="127.0.0.1")
     rows, plans = [], []
-    for name, url in page_urls():
+    for name, url in chosen(page_urls(), only):
         response = client.get(url)  # fills the counts of this generation
         assert response.status_code == 200, (url, response.status_code)
         times = []
@@ -125,7 +131,8 @@ def measure_in_process(label, runs):
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest['sql']}")
                 plan = "\n".join(line for (line,) in cursor.fetchall())
             plans.append(f"== {name}: {url}\n{slowest['sql']}\n\n{plan}\n")
-    (RESULTS / f"pages-explain-{label}.txt").write_text("\n".join(plans))
+    if not only:
+        (RESULTS / f"pages-explain-{label}.txt").write_text("\n".join(plans))
     print(json.dumps(rows))
 
 
@@ -188,7 +195,8 @@ def run(label, database, options):
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     out = subprocess.run(
-        [sys.executable, __file__, "--in-process", label, "--runs", str(options.runs)],
+        [sys.executable, __file__, "--in-process", label, "--runs", str(options.runs),
+         *(["--only", *options.only] if options.only else [])],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True,
     ).stdout  # fmt: skip
     rows = json.loads(out.strip().splitlines()[-1])
@@ -217,11 +225,12 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--skip-wrk", action="store_true")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="page types containing NAME")
     parser.add_argument("--in-process", metavar="LABEL")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if options.in_process:
-        return measure_in_process(options.in_process, options.runs)
+        return measure_in_process(options.in_process, options.runs, options.only)
     os.environ["REDIS_URL"] = options.redis
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -253,7 +262,8 @@ def main():
         )
     lines += ["", "URLs (100k): " + ", ".join(row["url"] for row in large)]
     text = "\n".join(lines) + "\n"
-    (RESULTS / "pages-postgresql.txt").write_text(text)
+    if not options.only:  # the results file holds a whole run
+        (RESULTS / "pages-postgresql.txt").write_text(text)
     print(text)
 
 

@@ -6,7 +6,9 @@ number of notes. It is computed by the first reader after a change and kept in
 Django's cache (Redis in production, shared by every app server) under a key
 holding the public content generation (:mod:`notes.generation`), which every
 commit that changes what the public sees moves on, as does the arrival of a
-scheduled note. Later readers get it in one round trip to the cache.
+scheduled note. Later readers get it in one round trip to the cache. What is
+written from the counts for every reader alike is kept the same way: the topic and
+author indexes (hundreds of entries) as HTML, a key for each language.
 
 ``COUNTS_CACHE = False`` (the tests, whose transactions never commit) or a cache
 that cannot be reached computes every time.

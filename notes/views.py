@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
@@ -158,8 +160,21 @@ def _listing(request, template, context, notes):
     return render(request, template, context)
 
 
+def kept_rendered(name, template, context):
+    """``template`` rendered with ``context()``, kept per content generation and
+    language (:mod:`notes.counts`): an index of hundreds of entries is written by the
+    first reader after a change, not by every reader."""
+    html = counts.cached(
+        name, lambda: render_to_string(template, context()), translation.get_language()
+    )
+    return mark_safe(html)  # written by the template, which escaped it
+
+
 def topic_list(request):
-    return render(request, "notes/topic_list.html", {"nav": "topics", "topics": published_topics()})
+    index = kept_rendered(
+        "topic-index", "notes/_topic_index.html", lambda: {"topics": published_topics()}
+    )
+    return render(request, "notes/topic_list.html", {"nav": "topics", "index": index})
 
 
 def topic_detail(request, slug):
@@ -168,9 +183,11 @@ def topic_detail(request, slug):
     return _listing(request, "notes/topic_detail.html", {"nav": "topics", "topic": topic}, notes)
 
 
-def author_list(request):
+def authors_with_counts():
+    """Authors with at least one published note, each with how many and the latest,
+    the latest first (counted once per content generation)."""
     published = published_q("authorships__note__")
-    authors = counts.cached(
+    return counts.cached(
         "authors",
         lambda: list(
             Author.objects.annotate(
@@ -181,7 +198,13 @@ def author_list(request):
             .order_by("-latest", "name")
         ),
     )
-    return render(request, "notes/author_list.html", {"nav": "authors", "authors": authors})
+
+
+def author_list(request):
+    index = kept_rendered(
+        "author-index", "notes/_author_index.html", lambda: {"authors": authors_with_counts()}
+    )
+    return render(request, "notes/author_list.html", {"nav": "authors", "index": index})
 
 
 def author_detail(request, slug):

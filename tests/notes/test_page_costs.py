@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from notes import generation
 from notes.models import Author, Authorship, Note, TaggedNote, Topic
-from tests.factories import NoteFactory, SeriesFactory
+from tests.factories import AuthorFactory, NoteFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,33 @@ def test_counts_are_computed_once_per_content_generation(
     generation.current()
     with django_assert_num_queries(1):
         assert "货币政策" in client.get("/topics/").content.decode()
+
+
+def test_the_topic_and_author_indexes_are_written_once_per_generation_and_language(
+    client, counts_cache, django_assert_num_queries
+):
+    note = NoteFactory(topics=["中美关系"])
+    note.authorships.create(author=AuthorFactory(name="林晓岚"), position=1)
+    generation.current()
+    for url, index, name, later in (
+        ("/topics/", "notes/_topic_index.html", "中美关系", "贸易"),
+        ("/authors/", "notes/_author_index.html", "林晓岚", "王宁"),
+    ):
+        with django_assert_num_queries(1):
+            first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+            english = client.get(f"/en{url}")
+        assert index in [t.name for t in first.templates]
+        assert index not in [t.name for t in again.templates]
+        assert index in [t.name for t in english.templates]
+        assert name in again.content.decode() and "1 篇" in again.content.decode()
+        assert name in english.content.decode() and "1 note" in english.content.decode()
+        added = NoteFactory(topics=[later])
+        added.authorships.create(author=AuthorFactory(name=later), position=1)
+        generation.bump()  # what the commit of the change does
+        generation.current()
+        assert later in client.get(url).content.decode()
 
 
 def test_a_list_is_counted_once_per_generation_and_per_filter(

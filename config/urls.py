@@ -9,7 +9,7 @@ from config import views
 from notes import views as notes_views
 from notes import views_figures
 from notes.caching import public_page
-from notes.sitemaps import SITEMAPS
+from notes.sitemaps import SITEMAPS, kept
 
 admin.site.site_header = admin.site.site_title = _("研究简报 · 编辑后台")
 admin.site.index_title = _("内容与账户")
@@ -30,13 +30,13 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        public_page(kept(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(kept(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -4,13 +4,21 @@ most ``LIMIT`` URLs (``/sitemap-notes.xml?p=2``).
 Every page is listed once per language with the others as ``hreflang`` alternates;
 each language counts as a URL. A page of the notes' sitemap reads only its own
 notes (:mod:`notes.paging`); the other sections' rows are aggregates kept per
-content generation (:mod:`notes.counts`). Every sitemap is a public page: cached,
-with ``ETag``/``Last-Modified`` and 304 for a conditional GET.
+content generation (:mod:`notes.counts`).
+
+Each sitemap page, once written, is kept in Django's cache under the content
+generation (:func:`kept`), whether or not whole pages are cached: a page of 2,000
+URLs is written by the first request after a change, not by every crawler. Every
+sitemap is also a public page, with ``ETag``/``Last-Modified`` and 304 for a
+conditional GET.
 """
+
+from functools import wraps
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -31,6 +39,36 @@ def latest_change():
         .values_list("updated_at", flat=True)
         .first()
     )
+
+
+def kept(view):
+    """``view`` (Django's sitemap index or section view) with each page it writes kept
+    per content generation (:mod:`notes.counts`), for the address it was asked at.
+
+    A page that does not exist (an unknown section, a bad or too high ``p``) is
+    answered by the view, 404, and nothing is kept.
+    """
+
+    @wraps(view)
+    def kept_view(request, *args, **kwargs):
+        page = request.GET.get("p", "1")
+        if not (page.isdigit() and len(page) < 10):
+            return view(request, *args, **kwargs)
+
+        def write():
+            response = view(request, *args, **kwargs).render()
+            return response.content, response.get("Last-Modified")
+
+        content, modified = counts.cached(
+            "sitemap", write, request.scheme, request.get_host(), kwargs.get("section"), int(page)
+        )
+        response = HttpResponse(content, content_type="application/xml")
+        if modified:
+            response["Last-Modified"] = modified
+        response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+        return response
+
+    return kept_view
 
 
 class InEveryLanguage(Sitemap):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notes import sitemaps
+from notes import generation, sitemaps
 from notes.models import Note
 from tests.factories import AuthorFactory, AuthorshipFactory, NoteFactory
 
@@ -126,3 +126,24 @@ def test_lastmod_follows_the_latest_change(client, notes):
     )
     expected = timezone.localtime(newest.updated_at).isoformat()
     assert notes_entry.find(f"{NS}lastmod").text == expected
+
+
+def test_each_sitemap_page_is_written_once_per_content_generation(
+    client, notes, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False  # kept apart from whole pages, also without them
+    settings.COUNTS_CACHE = True
+    generation.current()
+    for url in ("/sitemap.xml", "/sitemap-notes.xml", "/sitemap-topics.xml"):
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again.content == first.content
+        assert again["Last-Modified"] == first["Last-Modified"]
+        assert again["X-Robots-Tag"] == first["X-Robots-Tag"] == "noindex, noodp, noarchive"
+        assert client.get(url, HTTP_HOST="127.0.0.1").content != first.content  # its own URLs
+    NoteFactory(slug="newer")
+    generation.bump()  # what the commit of the change does
+    generation.current()
+    assert "/newer/" in client.get("/sitemap-notes.xml").content.decode()
+    assert client.get("/sitemap-notes.xml?p=2").status_code == 404

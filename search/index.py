@@ -1,12 +1,8 @@
-"""Writing notes' search entries, the same way on PostgreSQL and SQLite.
-
-:func:`fields` is the one place that says which text of a note is searched,
-with what weight.
-"""
+"""Writing notes' search entries, the same way on PostgreSQL and SQLite."""
 
 import hashlib
+import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
@@ -14,138 +10,77 @@ from django.db.models.expressions import RawSQL
 from search.models import SearchEntry
 from search.text import TOKENIZER_VERSION, normalise, runs, runs_tokens
 
+#: What of a note is searched, in ranking order, with its tsvector weight: title >
+#: summary > headings and topics > body (sections, figure captions, authors).
+WEIGHTS = {"title": "A", "summary": "B", "headings": "C", "body": "D"}
 #: A tsvector holds at most 1 MB: a longer note is matched by its first tokens.
 MAX_DISTINCT_TOKENS = 80_000
-#: The SQLite FTS5 table (migration 0002).
+#: The SQLite FTS5 table (migration 0001).
 FTS_TABLE = "search_fts"
 
 
-@dataclass
-class Source:
-    """The text of one note that search reads."""
-
-    note_id: int
-    title: str = ""
-    summary: str = ""
-    headings: list[str] = field(default_factory=list)
-    bodies: list[str] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)  # of the note's figures
-    topics: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-
-
-def fields(source: Source):
-    """(column, weight, texts) in ranking order: title > summary > headings and topics > body."""
-    return [
-        ("title", "A", [source.title]),
-        ("summary", "B", [source.summary]),
-        ("headings", "C", [*source.headings, *source.topics]),
-        ("body", "D", [*source.bodies, *source.captions, *source.authors]),
-    ]
-
-
-def sources(note_ids) -> list[Source]:
-    """The searchable text of ``note_ids`` (those that exist), in five queries."""
+def sources(note_ids) -> dict[int, dict[str, list[str]]]:
+    """The texts of each column of ``note_ids`` (those that exist), in five queries."""
     from notes.models import Authorship, Figure, Note, Section, TaggedNote
 
     found = {
-        pk: Source(pk, title, summary)
+        pk: {"title": [title], "summary": [summary], "headings": [], "body": []}
         for pk, title, summary in Note.objects.filter(pk__in=note_ids).values_list(
             "pk", "title", "summary"
         )
     }
     sections = Section.objects.filter(note_id__in=found).order_by("note_id", "position", "pk")
     for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
-        found[note_id].headings.append(heading)
-        found[note_id].bodies.append(body)
+        found[note_id]["headings"].append(heading)
+        found[note_id]["body"].append(body)
     figures = Figure.objects.filter(note_id__in=found).exclude(caption="")
-    for note_id, caption in figures.order_by("note_id", "position", "pk").values_list(
-        "note_id", "caption"
-    ):
-        found[note_id].captions.append(caption)
     tagged = TaggedNote.objects.filter(content_object_id__in=found).order_by("tag__name")
-    for note_id, name in tagged.values_list("content_object_id", "tag__name"):
-        found[note_id].topics.append(name)
     bylines = Authorship.objects.filter(note_id__in=found).order_by("position", "pk")
-    for note_id, name in bylines.values_list("note_id", "author__name"):
-        found[note_id].authors.append(name)
-    return list(found.values())
+    for column, rows in [
+        ("body", figures.order_by("note_id", "position", "pk").values_list("note_id", "caption")),
+        ("headings", tagged.values_list("content_object_id", "tag__name")),
+        ("body", bylines.values_list("note_id", "author__name")),
+    ]:
+        for note_id, text in rows:
+            found[note_id][column].append(text)
+    return found
 
 
-def digest(source: Source) -> str:
-    text = "\x1e".join("\x1f".join(texts) for _, _, texts in fields(source))
+def digest(source) -> str:
+    text = "\x1e".join("\x1f".join(texts) for texts in source.values())
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def entry(source: Source) -> tuple[SearchEntry, dict]:
-    """The entry of one note, and its FTS5 columns (the tokens of each field, in order)."""
-    columns, head, every, lines, pos = {}, defaultdict(list), set(), [], 0
-    for column, weight, texts in fields(source):
+def entry(note_id, source) -> tuple[SearchEntry, list[str]]:
+    """The entry of one note, and its FTS5 columns (the tokens of each, in order)."""
+    columns, head, every, lines, pos = [], defaultdict(list), {}, [], 0
+    for column, texts in source.items():
         column_tokens = []
         for text in texts:
             found = runs(normalise(text))
             lines.append(" " + " ".join(run for run, _ in found) + " ")
             text_tokens = runs_tokens(found)
-            every.update(text_tokens)
+            every.update(dict.fromkeys(text_tokens))
             column_tokens += text_tokens
-            if weight != "D":
+            if column != "body":
                 for token in text_tokens:
                     pos += 1
                     if len(head[token]) < 256:
-                        head[token].append(f"{min(pos, 16383)}{weight}")
+                        head[token].append(f"{min(pos, 16383)}{WEIGHTS[column]}")
                 pos += 1
-        columns[column] = " ".join(column_tokens)
+        columns.append(" ".join(column_tokens))
     postgresql = connection.vendor == "postgresql"
+    # Tokens hold only letters, digits and PAIR_JOINER: quoting needs no escapes.
+    vector = " ".join(f"'{token}'" for token in list(every)[:MAX_DISTINCT_TOKENS])
     row = SearchEntry(
-        note_id=source.note_id,
+        note_id=note_id,
         tokenizer_version=TOKENIZER_VERSION,
         digest=digest(source),
         document="\n".join(lines),
-        vector=_tsvector(list(every)[:MAX_DISTINCT_TOKENS]) if postgresql else None,
+        vector=vector if postgresql else None,
         head=" ".join(f"'{t}':{','.join(p)}" for t, p in head.items()) if postgresql else None,
     )
     return row, columns
-
-
-def _tsvector(tokens):
-    """Tokens hold only letters, digits and PAIR_JOINER: quoting needs no escapes."""
-    return " ".join(f"'{token}'" for token in tokens)
-
-
-def write(rows):
-    """Insert or replace the entries ``rows`` (from :func:`entry`)."""
-    SearchEntry.objects.bulk_create(
-        [row for row, _ in rows],
-        update_conflicts=True,
-        unique_fields=["note"],
-        update_fields=["tokenizer_version", "digest", "document", "vector", "head"],
-    )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            _delete_fts(cursor, [row.note_id for row, _ in rows])
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, summary, headings, body)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (row.note_id, c["title"], c["summary"], c["headings"], c["body"])
-                    for row, c in rows
-                ],
-            )
-
-
-def _delete_fts(cursor, note_ids):
-    marks = ", ".join(["%s"] * len(note_ids))
-    cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", list(note_ids))
-
-
-def delete(note_ids):
-    note_ids = list(note_ids)
-    if not note_ids:
-        return
-    SearchEntry.objects.filter(note_id__in=note_ids).delete()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            _delete_fts(cursor, note_ids)
 
 
 def reindex(note_ids):
@@ -155,10 +90,26 @@ def reindex(note_ids):
     if not note_ids:
         return
     with transaction.atomic():
-        found = sources(note_ids)
-        if found:
-            write([entry(source) for source in found])
-        delete(note_ids - {source.note_id for source in found})
+        rows = [entry(pk, source) for pk, source in sources(note_ids).items()]
+        gone = note_ids - {row.note_id for row, _ in rows}
+        SearchEntry.objects.filter(note_id__in=gone).delete()
+        SearchEntry.objects.bulk_create(
+            [row for row, _ in rows],
+            update_conflicts=True,
+            unique_fields=["note"],
+            update_fields=["tokenizer_version", "digest", "document", "vector", "head"],
+        )
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
+                    [json.dumps(list(note_ids))],
+                )
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, title, summary, headings, body)"
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    [(row.note_id, *columns) for row, columns in rows],
+                )
 
 
 def problems(batch_size=500) -> dict[str, int]:
@@ -175,12 +126,10 @@ def problems(batch_size=500) -> dict[str, int]:
         "stale": entries.exclude(tokenizer_version=TOKENIZER_VERSION).count(),
         "orphaned": SearchEntry.objects.exclude(note_id__in=notes.values("pk")).count(),
     }
-    known = dict(
-        entries.filter(tokenizer_version=TOKENIZER_VERSION).values_list("note_id", "digest")
-    )
-    ids = list(notes.order_by("pk").values_list("pk", flat=True))
+    current = entries.filter(tokenizer_version=TOKENIZER_VERSION)
+    known = dict(current.values_list("note_id", "digest"))
+    ids = sorted(known)
     for i in range(0, len(ids), batch_size):
-        for source in sources(ids[i : i + batch_size]):
-            if source.note_id in known and known[source.note_id] != digest(source):
-                found["stale"] += 1
+        for pk, source in sources(ids[i : i + batch_size]).items():
+            found["stale"] += known[pk] != digest(source)
     return found

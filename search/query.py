@@ -54,24 +54,16 @@ class ParsedQuery:
     def terms(self) -> list[Term]:
         return [term for clause in self.clauses for term in clause]
 
-    @property
-    def highlight_needles(self) -> list[str]:
-        return [term.text for term in self.terms]
-
 
 def make_term(text: str) -> Term | None:
     found = runs(normalise(text))
     if not found:
         return None
-    tokens: list[str] = []
-    long_word = False
-    latin_phrase = len(found) > 1 and not any(is_cjk for _, is_cjk in found)
-    for run, is_cjk in found:
-        long_word = long_word or (not is_cjk and len(run) > MAX_WORD_LENGTH)
-        if not latin_phrase:
-            tokens.extend(cover_tokens(run, is_cjk))
-    if latin_phrase:  # words in a row: their pair tokens
+    long_word = any(not is_cjk and len(run) > MAX_WORD_LENGTH for run, is_cjk in found)
+    if len(found) > 1 and not any(is_cjk for _, is_cjk in found):  # words: their pairs
         tokens = [pair(a, b) for (a, _), (b, _) in itertools.pairwise(found)]
+    else:
+        tokens = [token for run, is_cjk in found for token in cover_tokens(run, is_cjk)]
     canonical = " ".join(run for run, _ in found)
     needle = (" " if not found[0][1] else "") + canonical + (" " if not found[-1][1] else "")
     if len(found) == 1 and found[0][1]:  # one CJK run: its token or its trigram chain
@@ -106,9 +98,6 @@ def parse(raw: str) -> ParsedQuery:
             query.clauses.append([term])
         pending_or = False
     return query
-
-
-# -- Database query strings ---------------------------------------------------
 
 
 def tsquery(query: ParsedQuery) -> str:

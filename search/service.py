@@ -1,16 +1,11 @@
 """Answering a search: matching ids from the index, everything else from the notes.
 
-The index gives the ids of the notes whose entries match (``backends.py``);
-they are joined with ``Note.objects.published()`` narrowed by the lists'
-``NoteFilter``, so what the public sees, and when, is read from the notes.
-One statement reads the newest matches (at most :data:`LIMIT`, with their
-times, which give the years); the topic and author facets count over those
-ids. Past :data:`LIMIT` the count is a lower bound ("10,000+") and the
-facets are those of the newest :data:`LIMIT`. Relevance ranks the newest
-:data:`RANK_CANDIDATES` (title > summary > headings > body, newest first on
-ties); older matches follow by date. A page of results is kept in Django's
-cache under the public content generation (``notes.generation``), which every
-public change and scheduled publication moves: a miss computes it afresh.
+The ids the index matches (``backends.py``) are joined with
+``Note.objects.published()`` narrowed by the lists' ``NoteFilter``: what the
+public sees, and when, is read from the notes. Past :data:`LIMIT` matches the
+count is a lower bound and the facets are those of the newest :data:`LIMIT`.
+A page of results is kept in Django's cache under the public content
+generation (``notes.generation``): a miss computes it afresh.
 """
 
 import bisect
@@ -36,7 +31,7 @@ from search.text import highlight
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-#: Relevance ranks at most this many matches (the newest).
+#: Relevance ranks at most this many matches (the newest); older ones follow by date.
 RANK_CANDIDATES = 300
 #: Matches read at most; above it the count is a lower bound.
 LIMIT = 10_000
@@ -71,69 +66,52 @@ def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) ->
     ``NoteFilter``), with the count and facets; past the last page, the last."""
     if not query:
         return Results()
-    key = _cache_key(query, note_filter, sort, page)
-    results = _cache("get", key)
+    number = generation.current()  # None: the cache cannot be reached
+    described = [query.clauses, query.excluded, sort, page, connection.alias]
+    described.append(note_filter.key() if note_filter is not None else None)
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()[:32]
+    key = None if number is None else f"search:{number}:{digest}"
+    results = _cache(cache.get, key)
     if results is None:
         results = _search(query, note_filter, sort=sort, page=page)
-        _cache("set", key, results, CACHE_SECONDS)
+        _cache(cache.set, key, results, CACHE_SECONDS)
     return results
-
-
-def _cache_key(query, note_filter, sort, page):
-    number = generation.current()  # None: the cache cannot be reached
-    if number is None:
-        return None
-    described = [query.clauses, query.excluded, sort, page, connection.alias]
-    if note_filter is not None:
-        f = note_filter
-        described += [[t.pk for t in f.topics], f.year, f.month, f.errors]
-        described += [obj.pk if obj else None for obj in (f.author, f.series, f.note_type)]
-    return f"search:{number}:{hashlib.sha256(repr(described).encode()).hexdigest()[:32]}"
 
 
 def _cache(method, key, *args):
     """``cache.get`` or ``cache.set``; without a key or a reachable cache, nothing."""
     try:
-        return getattr(cache, method)(key, *args) if key else None
+        return method(key, *args) if key else None
     except Exception as error:
         logger.warning("The cache cannot be reached (%r): searching without it.", error)
         return None
 
 
-def matching(query: ParsedQuery, note_filter=None):
-    """The published notes (narrowed by ``note_filter``) whose entries match ``query``."""
+def _search(query, note_filter, *, sort, page):
     sql, params = backend().matches(query)
-    notes = Note.objects.published()
+    notes = Note.objects.published().filter(pk__in=RawSQL(sql, params))
     if note_filter is not None:
         notes = note_filter.apply(notes)
-    return notes.filter(pk__in=RawSQL(sql, params))
-
-
-def _search(query, note_filter, *, sort, page):
-    newest = matching(query, note_filter).order_by("-published_at", "-pk")
+    seconds = Func("published_at", template=backend().SECONDS, output_field=FloatField())
+    newest = notes.order_by("-published_at", "-pk").values_list("pk", seconds)
     with transaction.atomic(), connection.cursor() as cursor:
-        backend().prepare(cursor)
-        seconds = Func("published_at", template=backend().SECONDS, output_field=FloatField())
-        rows = list(newest.values_list("pk", seconds)[: LIMIT + 1])
-    results = Results(more=len(rows) > LIMIT)
-    rows = rows[:LIMIT]
-    results.total = len(rows)
+        if backend().PREPARE:
+            cursor.execute(backend().PREPARE)
+        rows = list(newest[: LIMIT + 1])
+    results = Results(more=len(rows) > LIMIT, total=min(len(rows), LIMIT))
     if not rows:
         return results
+    ids = [pk for pk, _ in rows[:LIMIT]]
     results.num_pages = -(-results.total // PAGE_SIZE)
     results.page = max(1, min(page, results.num_pages))
-    ids = [pk for pk, _ in rows]
     _facets(results, ids)
-    results.years = _years([seconds for _, seconds in rows])
-    offset = (results.page - 1) * PAGE_SIZE
-    page_ids = ids[offset : offset + PAGE_SIZE]
-    if sort != "date" and offset < RANK_CANDIDATES:
+    results.years = _years([seconds for _, seconds in rows[:LIMIT]])
+    if sort != "date" and (results.page - 1) * PAGE_SIZE < RANK_CANDIDATES:
         candidates = ids[:RANK_CANDIDATES]
         scores = backend().scores(query, candidates)
         # ``candidates`` are newest first: a stable sort by score keeps that on ties.
-        ranked = sorted(candidates, key=lambda pk: -scores.get(pk, 0.0)) + ids[RANK_CANDIDATES:]
-        page_ids = ranked[offset : offset + PAGE_SIZE]
-    results.hits = _hits(page_ids, query)
+        ids = sorted(candidates, key=lambda pk: -scores.get(pk, 0.0)) + ids[RANK_CANDIDATES:]
+    results.hits = _hits(ids[(results.page - 1) * PAGE_SIZE :][:PAGE_SIZE], query)
     return results
 
 
@@ -166,20 +144,19 @@ def _facets(results, ids):
 
 def _years(seconds):
     """(year, count) newest first, for times newest first as ``seconds`` since
-    1970 (cheaper to read than datetimes), in the site's time zone."""
-    oldest = seconds[::-1]  # ascending
-    years, end = [], len(oldest)
-
-    def year_of(s):
-        return timezone.localtime(datetime.fromtimestamp(s, UTC)).year
-
-    for year in range(year_of(seconds[0]), year_of(seconds[-1]) - 1, -1):
-        start = bisect.bisect_left(
-            oldest, timezone.make_aware(datetime(year, 1, 1)).timestamp(), hi=end
-        )
-        if end > start:
-            years.append((year, end - start))
-        end = start
+    1970 (cheaper to read than datetimes), in the site's time zone: counted by
+    bisecting at each year's start, with no conversion per time."""
+    ascending = seconds[::-1]
+    newest, oldest = (
+        timezone.localtime(datetime.fromtimestamp(s, UTC)).year for s in (seconds[0], seconds[-1])
+    )
+    years = []
+    for year in range(newest, oldest - 1, -1):
+        start = timezone.make_aware(datetime(year, 1, 1)).timestamp()
+        end = timezone.make_aware(datetime(year + 1, 1, 1)).timestamp()
+        n = bisect.bisect_left(ascending, end) - bisect.bisect_left(ascending, start)
+        if n:
+            years.append((year, n))
     return years
 
 
@@ -194,36 +171,35 @@ _MARKDOWN = re.compile(
 
 def _hits(ids, query):
     """The page's notes through ``published()`` with bylines, topics and snippets."""
-    if not ids:
-        return []
     bylines = Authorship.objects.select_related("author").only(
         "note_id", "position", "author__name", "author__slug"
     )
+    sections = Section.objects.only("note_id", "heading", "body").order_by("position")
+    captions = Figure.objects.exclude(caption="").only("note_id", "caption")
     notes = (
         Note.objects.published()
         .filter(pk__in=ids)
         .only("title", "slug", "language", "published_at", "summary")
-        .prefetch_related(Prefetch("authorships", queryset=bylines), "tags")
+        .prefetch_related(
+            Prefetch("authorships", queryset=bylines),
+            "tags",
+            Prefetch("sections", queryset=sections),
+            Prefetch("figures", queryset=captions.order_by("position", "pk")),
+        )
         .in_bulk()
     )
-    texts = {pk: [(note.summary, False)] for pk, note in notes.items()}
-    sections = Section.objects.filter(note_id__in=notes).order_by("note_id", "position")
-    for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
-        texts[note_id] += [(heading, False), (body, True)]
-    captions = Figure.objects.filter(note_id__in=notes).exclude(caption="")
-    for note_id, caption in captions.order_by("note_id", "position", "pk").values_list(
-        "note_id", "caption"
-    ):
-        texts[note_id].append((caption, False))
-    needles = query.highlight_needles
+    needles = [term.text for term in query.terms]
     hits = []
-    for pk in ids:
-        if pk in notes:
-            title_html, _ = highlight(notes[pk].title, needles, width=1000)
-            snippet = mark_safe(_snippet(texts[pk], needles))
-            topics = [highlight(t.name, needles, width=1000) for t in notes[pk].tags.all()]
-            topics = [mark_safe(html) for html, found in topics if found]
-            hits.append(Hit(notes[pk], mark_safe(title_html), snippet, topics))
+    for note in (notes[pk] for pk in ids if pk in notes):
+        texts = [(note.summary, False)]
+        for section in note.sections.all():
+            texts += [(section.heading, False), (section.body, True)]
+        texts += [(figure.caption, False) for figure in note.figures.all()]
+        title_html, _ = highlight(note.title, needles, width=1000)
+        topics = [highlight(t.name, needles, width=1000) for t in note.tags.all()]
+        topics = [mark_safe(html) for html, found in topics if found]
+        snippet = mark_safe(_snippet(texts, needles))
+        hits.append(Hit(note, mark_safe(title_html), snippet, topics))
     return hits
 
 

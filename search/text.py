@@ -81,9 +81,7 @@ def cover_tokens(run: str, is_cjk: bool) -> list[str]:
     """The fewest tokens a text holding ``run`` holds: the run, or its trigrams."""
     if not is_cjk:
         return [run[:MAX_WORD_LENGTH]]
-    if len(run) <= NGRAM:
-        return [run]
-    return [run[i : i + NGRAM] for i in range(len(run) - NGRAM + 1)]
+    return [run[i : i + NGRAM] for i in range(max(1, len(run) - NGRAM + 1))]
 
 
 def pair(first: str, second: str) -> str:
@@ -110,9 +108,6 @@ def tokens(text: str) -> list[str]:
 def canonical(text: str) -> str:
     """Normalised runs joined by single spaces (``New-York`` is ``new york``)."""
     return " ".join(run for run, _ in runs(normalise(text)))
-
-
-# -- Highlighting -------------------------------------------------------------
 
 
 def _normalised_with_offsets(raw: str) -> tuple[str, list[int]]:
@@ -174,20 +169,14 @@ def highlight(raw: str, needles: list[str], *, width=120, quick=False) -> tuple[
     with matches wrapped in ``<mark>``; and whether anything matched."""
     spans = find_spans(raw, needles, quick=quick)
     if not spans:
-        excerpt = raw[:width]
-        return escape(excerpt) + ("…" if len(raw) > width else ""), False
-    first = spans[0][0]
-    start = max(0, first - width // 4)
+        return escape(raw[:width]) + ("…" if len(raw) > width else ""), False
+    start = max(0, spans[0][0] - width // 4)
     end = min(len(raw), start + width)
-    parts, pos = [], start
+    parts, pos = ["…" if start > 0 else ""], start
     for s, e in spans:
-        if e <= start or s >= end:
-            continue
-        s, e = max(s, start), min(e, end)
-        parts.append(escape(raw[pos:s]))
-        parts.append(f"<mark>{escape(raw[s:e])}</mark>")
-        pos = e
-    parts.append(escape(raw[pos:end]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(raw) else ""
-    return prefix + "".join(parts) + suffix, True
+        if s < end and e > start:
+            s, e = max(s, start), min(e, end)
+            parts += [escape(raw[pos:s]), f"<mark>{escape(raw[s:e])}</mark>"]
+            pos = e
+    parts += [escape(raw[pos:end]), "…" if end < len(raw) else ""]
+    return "".join(parts), True

@@ -15,17 +15,6 @@ def _page_number(value):
         return 1
 
 
-def _url_with(params, **changes):
-    params = params.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}"
-
-
 @require_GET
 @rate_limit(SEARCH, methods=("GET",))
 def search(request):
@@ -38,7 +27,7 @@ def search(request):
         results = service.search(
             query, note_filter, sort=sort, page=_page_number(request.GET.get("page"))
         )
-    params = request.GET
+    selected = {topic.slug for topic in note_filter.topics}
     context = {
         "search_query": query.raw,
         "query": query,
@@ -48,19 +37,9 @@ def search(request):
         "results": results,
         "page_obj": Paginator(range(results.total), service.PAGE_SIZE).get_page(results.page),
         "sort": sort,
-        "relevance_url": _url_with(params, sort=None),
-        "date_url": _url_with(params, sort="date"),
         "topic_facets": [
-            (name, n, note_filter.topic_url(slug), slug in {t.slug for t in note_filter.topics})
+            (name, n, note_filter.topic_url(slug), slug in selected)
             for slug, name, n in results.topics
-        ],
-        "author_facets": [
-            (name, n, _url_with(params, author=slug), slug == params.get("author"))
-            for slug, name, n in results.authors
-        ],
-        "year_facets": [
-            (year, n, _url_with(params, year=str(year)), year == note_filter.year)
-            for year, n in results.years
         ],
     }
     return render(request, "search/search.html", context)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from notes.models import Note
-from search.index import delete, problems, reindex
+from search.index import problems, reindex
 from search.models import SearchEntry
 from search.text import TOKENIZER_VERSION
 
@@ -19,38 +19,29 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--check", action="store_true", help="只检查索引，不重建；索引不完整时退出码为 1。"
-        )
+        parser.add_argument("--check", action="store_true", help="只检查索引，不重建。")
 
-    def handle(self, *args, check=False, **options):
+    def handle(self, *args, check=False, verbosity=1, **options):
         if check:
-            return self.check_index()
+            found = problems()
+            if any(found.values()):
+                self.stderr.write(
+                    f"索引不完整：{found['missing']} 篇文章没有索引条目，"
+                    f"{found['stale']} 个条目已过期（分词版本或文字改变），"
+                    f"{found['orphaned']} 个条目的文章已不存在。"
+                    "请运行 manage.py rebuild_search_index。"
+                )
+                raise SystemExit(1)
+            return self.stdout.write(f"索引完整，是最新的（分词版本 {TOKENIZER_VERSION}）。")
         started = time.monotonic()
         ids = list(Note.objects.order_by("pk").values_list("pk", flat=True))
-        with tqdm(total=len(ids), unit="篇", disable=options["verbosity"] < 1) as bar:
+        with tqdm(total=len(ids), unit="篇", disable=verbosity < 1) as bar:
             for i in range(0, len(ids), BATCH_SIZE):
                 reindex(ids[i : i + BATCH_SIZE])  # one transaction each
                 bar.update(len(ids[i : i + BATCH_SIZE]))
-        existing = Note.objects.values("pk")
-        delete(SearchEntry.objects.exclude(note_id__in=existing).values_list("note_id", flat=True))
+        orphans = SearchEntry.objects.exclude(note_id__in=Note.objects.values("pk"))
+        reindex(orphans.values_list("note_id", flat=True))  # entries without a note go
         self.stdout.write(
-            self.style.SUCCESS(
-                f"已为 {len(ids)} 篇文章重建索引（分词版本 {TOKENIZER_VERSION}），"
-                f"用时 {time.monotonic() - started:.1f} 秒。"
-            )
-        )
-
-    def check_index(self):
-        found = problems()
-        if any(found.values()):
-            self.stderr.write(
-                f"索引不完整：{found['missing']} 篇文章没有索引条目，"
-                f"{found['stale']} 个条目已过期（分词版本或文字改变），"
-                f"{found['orphaned']} 个条目的文章已不存在。"
-                "请运行 manage.py rebuild_search_index。"
-            )
-            raise SystemExit(1)
-        self.stdout.write(
-            self.style.SUCCESS(f"索引完整，是最新的（分词版本 {TOKENIZER_VERSION}）。")
+            f"已为 {len(ids)} 篇文章重建索引（分词版本 {TOKENIZER_VERSION}），"
+            f"用时 {time.monotonic() - started:.1f} 秒。"
         )

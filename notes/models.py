@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -416,6 +416,8 @@ class Note(models.Model):
     #: ``RELATED_TOPICS`` rarest topics.
     RELATED_CANDIDATES = 100
     RELATED_TOPICS = 3
+    #: What a link to another note shows (related notes, series neighbours).
+    LINK_FIELDS = ("pk", "slug", "title", "language", "published_at")
 
     def related_notes(self, limit=5, *, topic_ids=None, topic_counts=None):
         """Published notes sharing most topics with this one, then the most recent.
@@ -451,7 +453,7 @@ class Note(models.Model):
                 shared=models.Count("tagged_items", filter=Q(tagged_items__tag_id__in=topic_ids))
             )
             .order_by("-shared", "-published_at", "-pk")
-            .select_related("series")[:limit]
+            .only(*self.LINK_FIELDS)[:limit]
         )
 
     def series_neighbours(self):
@@ -466,15 +468,24 @@ class Note(models.Model):
             siblings.filter(published_at__lte=self.published_at)
             .exclude(published_at=self.published_at, pk__gte=self.pk)
             .order_by("-published_at", "-pk")
-            .first()
+            .values("pk")[:1]
         )
         following = (
             siblings.filter(published_at__gte=self.published_at)
             .exclude(published_at=self.published_at, pk__lte=self.pk)
             .order_by("published_at", "pk")
-            .first()
+            .values("pk")[:1]
         )
-        return previous, following
+        # Both in one statement: each id is a subquery of its own (``IN`` of two values).
+        found = list(
+            Note.objects.filter(pk__in=[Subquery(previous), Subquery(following)]).only(
+                *self.LINK_FIELDS
+            )
+        )
+        here = (self.published_at, self.pk)
+        before = [note for note in found if (note.published_at, note.pk) < here]
+        after = [note for note in found if (note.published_at, note.pk) > here]
+        return (before[0] if before else None), (after[0] if after else None)
 
     @property
     def original_name(self):

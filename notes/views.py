@@ -77,9 +77,23 @@ def note_detail(request, pk, slug=None):
     if slug != note.slug:
         return redirect(note, permanent=True)
     context = note_page_context(note)
-    context["related"] = note.related_notes(topic_ids=[topic.pk for topic in context["topics"]])
-    context["previous"], context["next"] = note.series_neighbours()
+    context["related"], context["previous"], context["next"] = note_links(
+        note, [topic.pk for topic in context["topics"]]
+    )
     return render(request, "notes/note_detail.html", context)
+
+
+def note_links(note, topic_ids):
+    """A note's related notes and its previous and next in its series.
+
+    They change only when some note does, so they are worked out once per public
+    content generation (``notes.counts``) rather than by every reader.
+    """
+    return counts.cached(
+        "note-links",
+        lambda: (note.related_notes(topic_ids=topic_ids), *note.series_neighbours()),
+        note.pk,
+    )
 
 
 def note_page_context(note, *, authorships=None, sections=None, topics=None):

@@ -33,7 +33,7 @@ PAGES = {
     "/sitemap.xml": 6,
     "/sitemap-notes.xml": 3,
     "/sitemap-topics.xml": 1,
-    "NOTE": 10,  # with the note's figures
+    "NOTE": 9,  # with the note's figures
 }
 
 

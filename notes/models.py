@@ -17,6 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 from notes import images
 from notes.paragraphs import carry_over, plain_paragraphs
 from notes.rendering import markdown_blocks, render_with_ids
+from notes.urlpaths import path_to
 
 
 def paragraph_link_label(language: str) -> str:
@@ -82,7 +83,7 @@ class Series(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("notes:series", kwargs={"slug": self.slug})
+        return path_to("notes:series", self.slug)
 
 
 class NoteType(models.Model):
@@ -129,7 +130,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("notes:author", kwargs={"slug": self.slug})
+        return path_to("notes:author", self.slug)
 
     @property
     def role(self):
@@ -152,7 +153,7 @@ class Topic(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("notes:topic", kwargs={"slug": self.slug})
+        return path_to("notes:topic", self.slug)
 
 
 class TaggedNote(TaggedItemBase):
@@ -354,7 +355,7 @@ class Note(models.Model):
         self._stored_summary = self.summary
 
     def get_absolute_url(self):
-        return reverse("notes:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return path_to("notes:detail", self.pk, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

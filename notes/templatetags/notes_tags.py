@@ -1,5 +1,6 @@
 import json
 import re
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -89,8 +90,14 @@ def lang_attr(text, around=None):
     Names carry no language of their own, so their script tells: a Chinese name in
     the English interface is marked ``zh-Hans``, an English one in the Chinese ``en``.
     """
-    language = script_language(str(text))
-    around = (around or get_language() or "").lower()
+    return _lang_attr(str(text), (around or get_language() or "").lower())
+
+
+@lru_cache(maxsize=4096)
+def _lang_attr(text, around):
+    """The attribute for ``text`` in ``around``: a list page asks it for every name on
+    every card, of a few hundred names in two languages."""
+    language = script_language(text)
     if not language or around.startswith(language.split("-")[0].lower()):
         return ""
     return format_html(' lang="{}"', language)

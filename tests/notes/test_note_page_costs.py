@@ -33,3 +33,18 @@ def test_related_notes_and_neighbours_are_worked_out_once_per_generation(
     assert response.context["related"] == [later]
     assert (response.context["previous"], response.context["next"]) == (None, later)
     assert later.get_absolute_url() in response.content.decode()
+
+
+def test_a_page_reads_the_generation_once(client, settings, monkeypatch):
+    settings.COUNTS_CACHE = True
+    note = NoteFactory(topics=["贸易"])
+    reads = []
+    state = generation.state
+    monkeypatch.setattr(generation, "state", lambda **kw: reads.append(kw) or state(**kw))
+    for url in ("/", "/notes/", "/notes/?topic=贸易", note.get_absolute_url()):
+        reads.clear()
+        assert client.get(url).status_code == 200
+        # The page cache reads it before the page is rendered; what the page keeps per
+        # generation (counts, related notes) is kept under that number.
+        assert len(reads) == 1, url
+    assert generation._serving.get() is None

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("搜索")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from search import signals

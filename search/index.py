@@ -17,18 +17,16 @@ WEIGHTS = {"title": "A", "summary": "B", "headings": "C", "body": "D"}
 MAX_DISTINCT_TOKENS = 80_000
 #: The SQLite FTS5 table (migration 0001).
 FTS_TABLE = "search_fts"
+#: Entries written in one transaction at most (a rebuild, a prolific author renamed).
+BATCH_SIZE = 300
 
 
 def sources(note_ids) -> dict[int, dict[str, list[str]]]:
     """The texts of each column of ``note_ids`` (those that exist), in five queries."""
     from notes.models import Authorship, Figure, Note, Section, TaggedNote
 
-    found = {
-        pk: {"title": [title], "summary": [summary], "headings": [], "body": []}
-        for pk, title, summary in Note.objects.filter(pk__in=note_ids).values_list(
-            "pk", "title", "summary"
-        )
-    }
+    notes = Note.objects.filter(pk__in=note_ids).values_list("pk", "title", "summary")
+    found = {pk: {"title": [t], "summary": [s], "headings": [], "body": []} for pk, t, s in notes}
     sections = Section.objects.filter(note_id__in=found).order_by("note_id", "position", "pk")
     for note_id, heading, body in sections.values_list("note_id", "heading", "body"):
         found[note_id]["headings"].append(heading)
@@ -62,11 +60,10 @@ def entry(note_id, source) -> tuple[SearchEntry, list[str]]:
             text_tokens = runs_tokens(found)
             every.update(dict.fromkeys(text_tokens))
             column_tokens += text_tokens
-            if column != "body":
+            if column != "body":  # PostgreSQL keeps positions up to 16383, 256 a token
                 for token in text_tokens:
                     pos += 1
-                    if len(head[token]) < 256:
-                        head[token].append(f"{min(pos, 16383)}{WEIGHTS[column]}")
+                    head[token].append(f"{pos}{WEIGHTS[column]}")
                 pos += 1
         columns.append(" ".join(column_tokens))
     postgresql = connection.vendor == "postgresql"
@@ -84,37 +81,39 @@ def entry(note_id, source) -> tuple[SearchEntry, list[str]]:
 
 
 def reindex(note_ids):
-    """Bring the entries of ``note_ids`` up to date, in one transaction;
-    notes that no longer exist lose theirs."""
-    note_ids = set(note_ids)
-    if not note_ids:
-        return
-    with transaction.atomic():
-        rows = [entry(pk, source) for pk, source in sources(note_ids).items()]
-        gone = note_ids - {row.note_id for row, _ in rows}
-        SearchEntry.objects.filter(note_id__in=gone).delete()
-        SearchEntry.objects.bulk_create(
-            [row for row, _ in rows],
-            update_conflicts=True,
-            unique_fields=["note"],
-            update_fields=["tokenizer_version", "digest", "document", "vector", "head"],
-        )
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
-                    [json.dumps(list(note_ids))],
-                )
-                cursor.executemany(
-                    f"INSERT INTO {FTS_TABLE} (rowid, title, summary, headings, body)"
-                    " VALUES (%s, %s, %s, %s, %s)",
-                    [(row.note_id, *columns) for row, columns in rows],
-                )
+    """Bring the entries of ``note_ids`` up to date, a transaction for each
+    :data:`BATCH_SIZE` of them; notes that no longer exist lose theirs."""
+    note_ids = sorted(set(note_ids))
+    for i in range(0, len(note_ids), BATCH_SIZE):
+        _reindex(set(note_ids[i : i + BATCH_SIZE]))
+
+
+@transaction.atomic
+def _reindex(note_ids):
+    rows = [entry(pk, source) for pk, source in sources(note_ids).items()]
+    gone = note_ids - {row.note_id for row, _ in rows}
+    SearchEntry.objects.filter(note_id__in=gone).delete()
+    SearchEntry.objects.bulk_create(
+        [row for row, _ in rows],
+        update_conflicts=True,
+        unique_fields=["note"],
+        update_fields=["tokenizer_version", "digest", "document", "vector", "head"],
+    )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
+                [json.dumps(list(note_ids))],
+            )
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, summary, headings, body)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [(row.note_id, *columns) for row, columns in rows],
+            )
 
 
 def problems(batch_size=500) -> dict[str, int]:
-    """Notes without an entry, entries of another tokenizer version or of
-    other text than their note's now, and entries without a note."""
+    """Notes without an entry, stale entries (tokenizer version, text) and orphaned ones."""
     from notes.models import Note
 
     entries = SearchEntry.objects.all()

@@ -4,13 +4,9 @@ from django.db import models
 
 
 class SearchEntry(models.Model):
-    """One note's tokens and canonical text, whatever its status.
-
-    The vectors are PostgreSQL's; SQLite keeps the tokens in the FTS5 table
-    ``search_fts`` (rowid = note id). No foreign-key constraint: a rebuild or
-    a restore may write an entry before or after its note (``--check``
-    reports entries left without one).
-    """
+    """One note's tokens and canonical text, whatever its status. SQLite keeps the
+    tokens in the FTS5 table ``search_fts``. No foreign-key constraint: a rebuild or a
+    restore may write an entry before or after its note (``--check`` reports them)."""
 
     note = models.OneToOneField(
         "notes.Note",

@@ -1,10 +1,9 @@
 """Reading what a reader typed into a search box.
 
-Syntax: words and ``"exact phrases"`` must all occur; ``A OR B`` wants
-either; ``-word`` excludes. Whatever else is typed (operators of either
-database, unbalanced quotes, control characters) is read as text, and a term
-only ever reaches a database as quoted tokens of letters, digits and CJK
-characters, so nothing typed can change the structure of a query.
+Syntax: words and ``"exact phrases"`` must all occur; ``A OR B`` wants either; ``-word``
+excludes. Whatever else is typed (operators of either database, unbalanced quotes, control
+characters) is read as text, and a term only ever reaches a database as quoted tokens of
+letters, digits and CJK characters, so nothing typed can change the structure of a query.
 """
 
 import itertools
@@ -23,16 +22,11 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 
 @dataclass(frozen=True)
 class Term:
-    """One word or phrase, normalised.
-
-    ``tokens`` are what the index is asked for; ``needle`` is the term as it
-    must occur in the canonical text (a space on a Latin edge: ``us`` is not
-    in ``focus``). ``exact`` terms are answered by the index alone: a CJK run
-    (up to three characters one token, else its chain of distinct trigrams,
-    which holds the run but in rare prose; docs/performance.md) or one Latin
-    word or pair. The others (``哈哈哈哈``, phrases of three words or more,
-    mixed scripts, over-long words) are checked against the text too.
-    """
+    """One word or phrase, normalised: ``tokens`` are what the index is asked for; ``needle``
+    is the term as it must occur in the canonical text (a space on a Latin edge: ``us`` is
+    not in ``focus``). ``exact`` terms (a CJK run of distinct trigrams, or one Latin word
+    or pair) are answered by the index alone; the others (``哈哈哈哈``, longer phrases,
+    mixed scripts, over-long words) are checked against the text too."""
 
     text: str
     tokens: tuple[str, ...]
@@ -76,9 +70,8 @@ def make_term(text: str) -> Term | None:
 
 def parse(raw: str) -> ParsedQuery:
     raw = raw or ""
-    truncated = len(raw) > MAX_QUERY_LENGTH
-    text = unicodedata.normalize("NFKC", raw[:MAX_QUERY_LENGTH]).translate(_QUOTES)
-    query = ParsedQuery(raw=raw[:MAX_QUERY_LENGTH], truncated=truncated)
+    query = ParsedQuery(raw=raw[:MAX_QUERY_LENGTH], truncated=len(raw) > MAX_QUERY_LENGTH)
+    text = unicodedata.normalize("NFKC", query.raw).translate(_QUOTES)
     pending_or = False
     for match in _ITEM.finditer(text):
         negative, phrase, word = match.group(1), match.group(2), match.group(3)
@@ -100,38 +93,32 @@ def parse(raw: str) -> ParsedQuery:
     return query
 
 
-def tsquery(query: ParsedQuery) -> str:
-    """A PostgreSQL tsquery literal: candidates for ``query`` (text checks follow)."""
+def _boolean(query: ParsedQuery, quote: str, and_: str, or_: str) -> tuple[str, list[str]]:
+    """The clauses of ``query`` and its exact excluded terms in a database's syntax,
+    each term the AND of its quoted tokens: candidates (text checks follow)."""
 
     def term_expr(term):
-        return "(" + " & ".join(f"'{token}'" for token in term.tokens) + ")"
+        return "(" + and_.join(quote.format(token) for token in term.tokens) + ")"
 
-    parts = ["(" + " | ".join(term_expr(t) for t in clause) + ")" for clause in query.clauses]
-    parts += [f"!{term_expr(t)}" for t in query.excluded if t.exact]
-    return " & ".join(parts)
+    clauses = ["(" + or_.join(term_expr(t) for t in clause) + ")" for clause in query.clauses]
+    return and_.join(clauses), [term_expr(t) for t in query.excluded if t.exact]
+
+
+def tsquery(query: ParsedQuery) -> str:
+    """A PostgreSQL tsquery literal."""
+    positive, excluded = _boolean(query, "'{}'", " & ", " | ")
+    return " & ".join([positive, *(f"!{e}" for e in excluded)])
 
 
 def fts5_query(query: ParsedQuery) -> str:
-    """An SQLite FTS5 MATCH string: candidates for ``query`` (text checks follow)."""
-
-    def term_expr(term):
-        return "(" + " AND ".join(f'"{token}"' for token in term.tokens) + ")"
-
-    positive = " AND ".join(
-        "(" + " OR ".join(term_expr(t) for t in clause) + ")" for clause in query.clauses
-    )
-    excluded = [term_expr(t) for t in query.excluded if t.exact]
-    if excluded:
-        return f"({positive}) NOT ({' OR '.join(excluded)})"
-    return positive
+    """An SQLite FTS5 MATCH string."""
+    positive, excluded = _boolean(query, '"{}"', " AND ", " OR ")
+    return f"({positive}) NOT ({' OR '.join(excluded)})" if excluded else positive
 
 
 def text_checks(query: ParsedQuery) -> list[tuple[list[str], bool]]:
-    """Checks against the canonical text where the index can over-match.
-
-    Each is (needles, wanted): one of ``needles`` must occur (``wanted``), or
-    the needle must not (an excluded phrase).
-    """
+    """Checks against the canonical text where the index can over-match: (needles,
+    wanted): one of ``needles`` must occur (``wanted``), or must not (excluded)."""
     checks = [
         ([t.needle for t in clause], True)
         for clause in query.clauses

@@ -1,15 +1,10 @@
-"""Answering a search: matching ids from the index, everything else from the notes.
-
-The ids the index matches (``backends.py``) are joined with
-``Note.objects.published()`` narrowed by the lists' ``NoteFilter``: what the
-public sees, and when, is read from the notes. Past :data:`LIMIT` matches the
-count is a lower bound and the facets are those of the newest :data:`LIMIT`.
-A page of results is kept in Django's cache under the public content
-generation (``notes.generation``): a miss computes it afresh.
-"""
+"""Answering a search: the ids the index matches (one small class per database),
+joined with ``published()`` narrowed by the lists' ``NoteFilter``. A page of
+results is kept in Django's cache under the public content generation."""
 
 import bisect
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -23,9 +18,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from notes import generation
-from notes.models import Authorship, Figure, Note, Section, TaggedNote
-from search.backends import backend
-from search.query import ParsedQuery
+from notes.models import Authorship, Figure, Note, Section
+from search.index import FTS_TABLE
+from search.models import SearchEntry
+from search.query import ParsedQuery, fts5_query, text_checks, tsquery
 from search.text import highlight
 
 logger = logging.getLogger(__name__)
@@ -35,8 +31,8 @@ PAGE_SIZE = 20
 RANK_CANDIDATES = 300
 #: Matches read at most; above it the count is a lower bound.
 LIMIT = 10_000
-FACET_SIZE = 15
 CACHE_SECONDS = 3600
+ENTRIES = SearchEntry._meta.db_table
 
 
 @dataclass
@@ -62,9 +58,8 @@ class Results:
 
 
 def search(query: ParsedQuery, note_filter=None, *, sort="relevance", page=1) -> Results:
-    """One page of the published notes matching ``query`` (narrowed by a
-    ``NoteFilter``), with the count and facets; past the last page, the last."""
-    if not query:
+    """A page of the published notes matching ``query``, with the count and facets."""
+    if not query or (note_filter is not None and note_filter.errors):
         return Results()
     number = generation.current()  # None: the cache cannot be reached
     described = [query.clauses, query.excluded, sort, page, connection.alias]
@@ -88,15 +83,16 @@ def _cache(method, key, *args):
 
 
 def _search(query, note_filter, *, sort, page):
-    sql, params = backend().matches(query)
+    backend = PostgreSQL() if connection.vendor == "postgresql" else SQLite()
+    sql, params = backend.matches(query)
     notes = Note.objects.published().filter(pk__in=RawSQL(sql, params))
     if note_filter is not None:
         notes = note_filter.apply(notes)
-    seconds = Func("published_at", template=backend().SECONDS, output_field=FloatField())
+    seconds = Func("published_at", template=backend.SECONDS, output_field=FloatField())
     newest = notes.order_by("-published_at", "-pk").values_list("pk", seconds)
     with transaction.atomic(), connection.cursor() as cursor:
-        if backend().PREPARE:
-            cursor.execute(backend().PREPARE)
+        if backend.PREPARE:
+            cursor.execute(backend.PREPARE)
         rows = list(newest[: LIMIT + 1])
     results = Results(more=len(rows) > LIMIT, total=min(len(rows), LIMIT))
     if not rows:
@@ -104,59 +100,52 @@ def _search(query, note_filter, *, sort, page):
     ids = [pk for pk, _ in rows[:LIMIT]]
     results.num_pages = -(-results.total // PAGE_SIZE)
     results.page = max(1, min(page, results.num_pages))
-    _facets(results, ids)
+    _facets(results, backend.ids(ids))
     results.years = _years([seconds for _, seconds in rows[:LIMIT]])
     if sort != "date" and (results.page - 1) * PAGE_SIZE < RANK_CANDIDATES:
         candidates = ids[:RANK_CANDIDATES]
-        scores = backend().scores(query, candidates)
+        scores = backend.scores(query, candidates)
         # ``candidates`` are newest first: a stable sort by score keeps that on ties.
         ids = sorted(candidates, key=lambda pk: -scores.get(pk, 0.0)) + ids[RANK_CANDIDATES:]
     results.hits = _hits(ids[(results.page - 1) * PAGE_SIZE :][:PAGE_SIZE], query)
     return results
 
 
+#: The 15 commonest topics (facet 0) and authors (facet 1) of the notes ``m``, counted
+#: by id before the names are joined; a note has a topic or an author once: no DISTINCT.
+FACETS = """
+    SELECT * FROM (SELECT 0 AS facet, t.slug, t.name, c.n FROM (SELECT tag_id AS id,
+        COUNT(*) AS n FROM notes_taggednote JOIN m ON m.id = content_object_id GROUP BY tag_id)
+        c JOIN notes_topic t ON t.id = c.id ORDER BY c.n DESC, t.name LIMIT 15) topics
+    UNION ALL
+    SELECT * FROM (SELECT 1 AS facet, a.slug, a.name, c.n FROM (SELECT author_id AS id,
+        COUNT(*) AS n FROM notes_authorship JOIN m ON m.id = note_id GROUP BY author_id)
+        c JOIN notes_author a ON a.id = c.id ORDER BY c.n DESC, a.name LIMIT 15) authors
+    ORDER BY facet, n DESC, name
+"""
+
+
 def _facets(results, ids):
-    """Topics and authors of the notes ``ids``, counted in one statement, the ids
-    passed once: grouped by id, the names joined to the counts only. The pairs
-    (note, topic) and (note, author) are unique: no DISTINCT."""
-    ids_sql, params = backend().ids(ids)
-    counts = []
-    for number, (links, note, facet) in enumerate(
-        [(TaggedNote, "content_object_id", "tag"), (Authorship, "note_id", "author")]
-    ):
-        names = links._meta.get_field(facet).related_model._meta.db_table
-        counts.append(
-            f"SELECT * FROM (SELECT {number} AS facet, f.slug, f.name, c.n FROM"
-            f" (SELECT {facet}_id AS id, COUNT(*) AS n FROM {links._meta.db_table}"
-            f" JOIN m ON m.id = {note} GROUP BY {facet}_id) c"
-            f" JOIN {names} f ON f.id = c.id"
-            f" ORDER BY c.n DESC, f.name LIMIT {FACET_SIZE}) f{number}"
-        )
+    """Topics and authors of the notes ``ids`` (SQL, params), in one statement."""
+    ids_sql, params = ids
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH m AS MATERIALIZED ({ids_sql}) {' UNION ALL '.join(counts)}"
-            " ORDER BY facet, n DESC, name",
-            params,
-        )
+        cursor.execute(f"WITH m AS MATERIALIZED ({ids_sql}) {FACETS}", params)
         for facet, slug, name, n in cursor.fetchall():
             (results.topics, results.authors)[facet].append((slug, name, n))
 
 
 def _years(seconds):
-    """(year, count) newest first, for times newest first as ``seconds`` since
-    1970 (cheaper to read than datetimes), in the site's time zone: counted by
-    bisecting at each year's start, with no conversion per time."""
+    """(year, count) in the site's time zone, newest first, of times newest first as
+    ``seconds`` since 1970 (quicker to read than datetimes), bisected at each year."""
     ascending = seconds[::-1]
-    newest, oldest = (
-        timezone.localtime(datetime.fromtimestamp(s, UTC)).year for s in (seconds[0], seconds[-1])
-    )
-    years = []
-    for year in range(newest, oldest - 1, -1):
-        start = timezone.make_aware(datetime(year, 1, 1)).timestamp()
-        end = timezone.make_aware(datetime(year + 1, 1, 1)).timestamp()
-        n = bisect.bisect_left(ascending, end) - bisect.bisect_left(ascending, start)
-        if n:
-            years.append((year, n))
+    year = timezone.localtime(datetime.fromtimestamp(seconds[0], UTC)).year
+    years, end = [], len(ascending)
+    while end:  # the times before ``end`` are of ``year`` or earlier
+        january = timezone.make_aware(datetime(year, 1, 1)).timestamp()
+        start = bisect.bisect_left(ascending, january, hi=end)
+        if start < end:
+            years.append((year, end - start))
+        year, end = year - 1, start
     return years
 
 
@@ -164,16 +153,13 @@ def _years(seconds):
 #: list bullets, emphasis and table pipes, link targets, footnote marks ``[^1]``
 #: and the brackets of a figure's or a table's number (``[[图1]]`` reads 图1).
 _MARKDOWN = re.compile(
-    r"^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|\[\^[^\]\s]+\]:?|\[\[|\]\]|!?\[|\]\([^)]*\)",
-    re.M,
+    r"(?m)^[ \t]*(?:[#>]+|[-*+] |\d+\. )|[*_`~|]+|\[\^[^\]\s]+\]:?|\[\[|\]\]|!?\[|\]\([^)]*\)"
 )
 
 
 def _hits(ids, query):
     """The page's notes through ``published()`` with bylines, topics and snippets."""
-    bylines = Authorship.objects.select_related("author").only(
-        "note_id", "position", "author__name", "author__slug"
-    )
+    bylines = Authorship.objects.select_related("author")
     sections = Section.objects.only("note_id", "heading", "body").order_by("position")
     captions = Figure.objects.exclude(caption="").only("note_id", "caption")
     notes = (
@@ -204,18 +190,81 @@ def _hits(ids, query):
 
 
 def _snippet(texts, needles):
-    """The excerpt around the first match in ``texts`` ((text, is Markdown) pairs),
-    tried as written first (quick), then normalised."""
+    """The excerpt around the first match in ``texts`` ((text, is Markdown) pairs)."""
     fallback = ""
-    firsts = [needle.split(" ")[0] for needle in needles if needle]
-    for quick in (True, False):
-        for text, markdown in texts:
-            if markdown:
-                if quick and not any(first in text.casefold() for first in firsts):
-                    continue  # cannot match as written: spare the Markdown pass
-                text = _MARKDOWN.sub(" ", text)
-            html, found = highlight(text, needles, quick=quick)
-            if found:
-                return html
-            fallback = fallback or html
+    for text, markdown in texts:
+        html, found = highlight(_MARKDOWN.sub(" ", text) if markdown else text, needles)
+        if found:
+            return html
+        fallback = fallback or html
     return fallback
+
+
+def _checks(query, contains):
+    sql, params = "", []
+    for needles, wanted in text_checks(query):
+        test = contains.format("> 0" if wanted else "= 0")
+        sql += " AND (" + " OR ".join([test] * len(needles)) + ")"
+        params += needles
+    return sql, params
+
+
+class PostgreSQL:
+    #: ts_rank weights for {D, C, B, A}: body, headings, summary, title.
+    WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
+    #: A ``Func`` template: a time as seconds since 1970 (a float, not a datetime to convert).
+    SECONDS = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+    #: Testing ``vector @@ query`` row by row reads every TOASTed vector; the planner does
+    #: not know it and may choose a sequential scan many times slower than the GIN index.
+    #: JIT costs more than it saves. (SET LOCAL.)
+    PREPARE = "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+
+    def ids(self, ids):
+        """SQL and params: the rows of ``ids`` as a column ``id`` (one parameter, however many)."""
+        return "SELECT unnest(%s::bigint[]) AS id", [list(ids)]
+
+    def matches(self, query: ParsedQuery):
+        checks, params = _checks(query, "strpos(s.document, %s) {}")
+        sql = f"SELECT s.note_id FROM {ENTRIES} s WHERE s.vector @@ %s::tsquery{checks}"
+        return sql, [tsquery(query), *params]
+
+    def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
+        positive = ParsedQuery(query.raw, clauses=query.clauses)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT note_id, ts_rank('{self.WEIGHTS}', head, %s::tsquery)"
+                f" FROM {ENTRIES} WHERE note_id = ANY(%s)",
+                [tsquery(positive), list(ids)],
+            )
+            return dict(cursor.fetchall())
+
+
+class SQLite:
+    #: What a query term is worth in each column that holds it.
+    FIELD_WEIGHTS = {"title": 4, "summary": 2, "headings": 1}
+    SECONDS = "(julianday(%(expressions)s) - 2440587.5) * 86400.0"
+    PREPARE = None
+
+    def ids(self, ids):
+        return "SELECT value AS id FROM json_each(%s)", [json.dumps(list(ids))]
+
+    def matches(self, query: ParsedQuery):
+        checks, params = _checks(query, "instr(s.document, %s) {}")
+        join = f" JOIN {ENTRIES} s ON s.note_id = f.rowid" if checks else ""
+        sql = f"SELECT f.rowid FROM {FTS_TABLE} f{join} WHERE {FTS_TABLE} MATCH %s{checks}"
+        return sql, [fts5_query(query), *params]
+
+    def scores(self, query: ParsedQuery, ids) -> dict[int, float]:
+        """``bm25`` costs as much as the whole match, ten times this: each term is looked
+        up in the title, summary and headings columns instead, in one statement, and a
+        note scores the weights of the columns holding each term."""
+        one = f"SELECT rowid AS id, %s AS w FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        params = []
+        for term in dict.fromkeys(query.terms):
+            match = fts5_query(ParsedQuery(query.raw, clauses=[[term]]))
+            for column, weight in self.FIELD_WEIGHTS.items():
+                params += [weight, f"{{{column}}} : ({match})"]
+        with connection.cursor() as cursor:
+            sql = " UNION ALL ".join([one] * (len(params) // 2))
+            cursor.execute(f"SELECT id, SUM(w) FROM ({sql}) GROUP BY id", params)
+            return dict(cursor.fetchall())

@@ -8,13 +8,6 @@ from search.query import MAX_QUERY_LENGTH, parse
 from throttling.limits import SEARCH, rate_limit
 
 
-def _page_number(value):
-    try:
-        return max(1, min(int(value), 10_000))
-    except (TypeError, ValueError):
-        return 1
-
-
 @require_GET
 @rate_limit(SEARCH, methods=("GET",))
 def search(request):
@@ -22,12 +15,9 @@ def search(request):
     query = parse(raw)
     note_filter = NoteFilter.from_request(request)
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
-    results = service.Results()
-    if query and not note_filter.errors:
-        results = service.search(
-            query, note_filter, sort=sort, page=_page_number(request.GET.get("page"))
-        )
-    selected = {topic.slug for topic in note_filter.topics}
+    page = request.GET.get("page", "")
+    page = min(int(page), 10_000) if page.isascii() and page.isdigit() else 1
+    results = service.search(query, note_filter, sort=sort, page=page)
     context = {
         "search_query": query.raw,
         "query": query,
@@ -38,7 +28,7 @@ def search(request):
         "page_obj": Paginator(range(results.total), service.PAGE_SIZE).get_page(results.page),
         "sort": sort,
         "topic_facets": [
-            (name, n, note_filter.topic_url(slug), slug in selected)
+            (name, n, note_filter.topic_url(slug), slug in {t.slug for t in note_filter.topics})
             for slug, name, n in results.topics
         ],
     }

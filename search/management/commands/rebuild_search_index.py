@@ -4,11 +4,9 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from notes.models import Note
-from search.index import problems, reindex
+from search.index import BATCH_SIZE, problems, reindex
 from search.models import SearchEntry
 from search.text import TOKENIZER_VERSION
-
-BATCH_SIZE = 300
 
 
 class Command(BaseCommand):
@@ -35,12 +33,12 @@ class Command(BaseCommand):
             return self.stdout.write(f"索引完整，是最新的（分词版本 {TOKENIZER_VERSION}）。")
         started = time.monotonic()
         ids = list(Note.objects.order_by("pk").values_list("pk", flat=True))
+        orphans = SearchEntry.objects.exclude(note_id__in=Note.objects.values("pk"))
+        ids += orphans.values_list("note_id", flat=True)  # reindexing removes their entries
         with tqdm(total=len(ids), unit="篇", disable=verbosity < 1) as bar:
             for i in range(0, len(ids), BATCH_SIZE):
                 reindex(ids[i : i + BATCH_SIZE])  # one transaction each
                 bar.update(len(ids[i : i + BATCH_SIZE]))
-        orphans = SearchEntry.objects.exclude(note_id__in=Note.objects.values("pk"))
-        reindex(orphans.values_list("note_id", flat=True))  # entries without a note go
         self.stdout.write(
             f"已为 {len(ids)} 篇文章重建索引（分词版本 {TOKENIZER_VERSION}），"
             f"用时 {time.monotonic() - started:.1f} 秒。"

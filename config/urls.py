@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from config import views
+from notes import sitemaps, views_figures
 from notes import views as notes_views
-from notes import views_figures
 from notes.caching import public_page
-from notes.sitemaps import SITEMAPS, kept
 
 admin.site.site_header = admin.site.site_title = _("研究简报 · 编辑后台")
 admin.site.index_title = _("内容与账户")
@@ -30,14 +28,12 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(
         "sitemap.xml",
-        public_page(kept(sitemap_views.index)),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        public_page(sitemaps.sitemap_index),
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(kept(sitemap_views.sitemap)),
-        {"sitemaps": SITEMAPS},
+        public_page(sitemaps.sitemap_section),
         name="sitemap-section",
     ),
     path("robots.txt", public_page(notes_views.robots_txt), name="robots"),

@@ -79,7 +79,10 @@ class PublicPageCacheMiddleware:
             entry = values.get(key)
             if entry and now and entry[0] == now.number:
                 return _finish(request, entry[1], now)
-        response = self.get_response(request)
+        # What the page keeps per generation (counts, a note's related notes) is
+        # kept under the number read here, as the page is.
+        with generation.serving(now):
+            response = self.get_response(request)
         if not (getattr(response, "public_page", False) and _cacheable(response)):
             return response
         # One piece, not the hundreds a feed is written in: each would be a write to

@@ -23,6 +23,8 @@ uncached.
 
 import logging
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import NamedTuple
 
@@ -44,10 +46,33 @@ class State(NamedTuple):
     next_publication: datetime | None
 
 
+#: The state read at the start of the request being served (``serving``).
+_serving: ContextVar["State | None"] = ContextVar("public_generation", default=None)
+
+
 def current() -> int | None:
-    """The generation now, or ``None`` if the cache cannot be reached."""
+    """The generation now, or ``None`` if the cache cannot be reached.
+
+    While a request is being served, the number it started with: what the page keeps
+    per generation is then kept under the number its page is, without asking the
+    cache again.
+    """
+    known = _serving.get()
+    if known is not None:
+        return known.number
     now, _ = state()
     return now.number if now else None
+
+
+@contextmanager
+def serving(now: "State | None"):
+    """Within the block, :func:`current` is ``now`` (read by the caller from
+    :func:`state` before the page is rendered); ``None`` leaves it to be read."""
+    token = _serving.set(now)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
 
 
 def state(*, also=()) -> tuple[State | None, dict]:

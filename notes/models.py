@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -17,6 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 from notes import images
 from notes.paragraphs import carry_over, plain_paragraphs
 from notes.rendering import markdown_blocks, render_with_ids
+from notes.urlpaths import path_to
 
 
 def paragraph_link_label(language: str) -> str:
@@ -82,7 +83,7 @@ class Series(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("notes:series", kwargs={"slug": self.slug})
+        return path_to("notes:series", self.slug)
 
 
 class NoteType(models.Model):
@@ -129,7 +130,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("notes:author", kwargs={"slug": self.slug})
+        return path_to("notes:author", self.slug)
 
     @property
     def role(self):
@@ -152,7 +153,7 @@ class Topic(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("notes:topic", kwargs={"slug": self.slug})
+        return path_to("notes:topic", self.slug)
 
 
 class TaggedNote(TaggedItemBase):
@@ -354,7 +355,7 @@ class Note(models.Model):
         self._stored_summary = self.summary
 
     def get_absolute_url(self):
-        return reverse("notes:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return path_to("notes:detail", self.pk, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -416,6 +417,8 @@ class Note(models.Model):
     #: ``RELATED_TOPICS`` rarest topics.
     RELATED_CANDIDATES = 100
     RELATED_TOPICS = 3
+    #: What a link to another note shows (related notes, series neighbours).
+    LINK_FIELDS = ("pk", "slug", "title", "language", "published_at")
 
     def related_notes(self, limit=5, *, topic_ids=None, topic_counts=None):
         """Published notes sharing most topics with this one, then the most recent.
@@ -451,7 +454,7 @@ class Note(models.Model):
                 shared=models.Count("tagged_items", filter=Q(tagged_items__tag_id__in=topic_ids))
             )
             .order_by("-shared", "-published_at", "-pk")
-            .select_related("series")[:limit]
+            .only(*self.LINK_FIELDS)[:limit]
         )
 
     def series_neighbours(self):
@@ -466,15 +469,24 @@ class Note(models.Model):
             siblings.filter(published_at__lte=self.published_at)
             .exclude(published_at=self.published_at, pk__gte=self.pk)
             .order_by("-published_at", "-pk")
-            .first()
+            .values("pk")[:1]
         )
         following = (
             siblings.filter(published_at__gte=self.published_at)
             .exclude(published_at=self.published_at, pk__lte=self.pk)
             .order_by("published_at", "pk")
-            .first()
+            .values("pk")[:1]
         )
-        return previous, following
+        # Both in one statement: each id is a subquery of its own (``IN`` of two values).
+        found = list(
+            Note.objects.filter(pk__in=[Subquery(previous), Subquery(following)]).only(
+                *self.LINK_FIELDS
+            )
+        )
+        here = (self.published_at, self.pk)
+        before = [note for note in found if (note.published_at, note.pk) < here]
+        after = [note for note in found if (note.published_at, note.pk) > here]
+        return (before[0] if before else None), (after[0] if after else None)
 
     @property
     def original_name(self):

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -77,9 +77,23 @@ def note_detail(request, pk, slug=None):
     if slug != note.slug:
         return redirect(note, permanent=True)
     context = note_page_context(note)
-    context["related"] = note.related_notes(topic_ids=[topic.pk for topic in context["topics"]])
-    context["previous"], context["next"] = note.series_neighbours()
+    context["related"], context["previous"], context["next"] = note_links(
+        note, [topic.pk for topic in context["topics"]]
+    )
     return render(request, "notes/note_detail.html", context)
+
+
+def note_links(note, topic_ids):
+    """A note's related notes and its previous and next in its series.
+
+    They change only when some note does, so they are worked out once per public
+    content generation (``notes.counts``) rather than by every reader.
+    """
+    return counts.cached(
+        "note-links",
+        lambda: (note.related_notes(topic_ids=topic_ids), *note.series_neighbours()),
+        note.pk,
+    )
 
 
 def note_page_context(note, *, authorships=None, sections=None, topics=None):
@@ -247,15 +261,19 @@ class ArchiveMixin:
     extra_context = {"nav": "archive"}
 
     def get_queryset(self):
-        return Note.objects.published().with_listing_data()
+        # Plain notes: the neighbouring periods are looked up in it, one row each; only
+        # the page's notes are read with what a list entry shows (``paginate_queryset``).
+        return Note.objects.published()
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(queryset.with_listing_data(), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return NotePaginator(queryset, per_page, count_key=list_key(self.request), **kwargs)
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        """No list of periods (the chart has them): only whether the period has notes."""
-        if not queryset.exists():
-            raise Http404("No notes in this period.")
+        """No list of periods (the chart has them). A period without notes is 404 already
+        (``allow_empty = False``: Django asks whether it has any)."""
         return []
 
 

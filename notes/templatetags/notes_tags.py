@@ -1,5 +1,6 @@
 import json
 import re
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
+
+from notes.urlpaths import path_to
 
 register = template.Library()
 
@@ -24,6 +27,13 @@ def localized_name(obj):
     if english and (get_language() or "").startswith("en"):
         return english
     return str(obj)
+
+
+@register.simple_tag
+def path(viewname, *values):
+    """``{% url %}`` for the site's own pages, without searching the URL patterns each
+    time (``notes.urlpaths``): ``{% path 'notes:pdf' note.pk %}``."""
+    return path_to(viewname, *values)
 
 
 @register.simple_tag
@@ -89,8 +99,14 @@ def lang_attr(text, around=None):
     Names carry no language of their own, so their script tells: a Chinese name in
     the English interface is marked ``zh-Hans``, an English one in the Chinese ``en``.
     """
-    language = script_language(str(text))
-    around = (around or get_language() or "").lower()
+    return _lang_attr(str(text), (around or get_language() or "").lower())
+
+
+@lru_cache(maxsize=4096)
+def _lang_attr(text, around):
+    """The attribute for ``text`` in ``around``: a list page asks it for every name on
+    every card, of a few hundred names in two languages."""
+    language = script_language(text)
     if not language or around.startswith(language.split("-")[0].lower()):
         return ""
     return format_html(' lang="{}"', language)

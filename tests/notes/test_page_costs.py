@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notes import generation
@@ -111,6 +113,28 @@ def test_an_archive_page_out_of_range_is_404(client):
     assert client.get(f"/archive/{year}/?page=99999999").status_code == 404
     assert client.get(f"/archive/{year}/?page=abc").status_code == 404
     assert client.get(f"/archive/{year}/?page=1").status_code == 200
+
+
+def test_the_archive_looks_up_neighbouring_periods_without_reading_their_notes(
+    client, django_assert_num_queries
+):
+    march = timezone.make_aware(timezone.datetime(2022, 3, 15, 12))
+    NoteFactory(published_at=march, topics=["贸易"])
+    generation.current()
+    with CaptureQueriesContext(connection) as alone:
+        client.get("/archive/2022/")
+        client.get("/archive/2022/3/")
+    for when in (
+        march - timedelta(days=400),
+        march - timedelta(days=40),
+        march + timedelta(days=40),
+    ):
+        NoteFactory(published_at=when, topics=["贸易"])
+    with django_assert_num_queries(len(alone)):  # one statement a neighbour either way
+        year = client.get("/archive/2022/")
+        month = client.get("/archive/2022/3/")
+    assert (year.context["previous_year"].year, year.context["next_year"]) == (2021, None)
+    assert month.context["previous_month"].month == 2 and month.context["next_month"].month == 4
 
 
 def test_a_month_filter_is_a_range_in_the_sites_time_zone(client):

@@ -26,14 +26,14 @@ PAGES = {
     "/authors/a0/": 6,
     "/series/s0/": 6,
     "/archive/": 1,
-    "/archive/{year}/": 10,
-    "/archive/{year}/{month}/": 9,
+    "/archive/{year}/": 9,
+    "/archive/{year}/{month}/": 8,
     "/feed/": 4,
     "/topics/t0/feed/": 5,
     "/sitemap.xml": 6,
     "/sitemap-notes.xml": 3,
     "/sitemap-topics.xml": 1,
-    "NOTE": 10,  # with the note's figures
+    "NOTE": 9,  # with the note's figures
 }
 
 

@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notes import generation, sitemaps
 from notes.models import Note
-from tests.factories import AuthorFactory, AuthorshipFactory, NoteFactory
+from tests.factories import AuthorFactory, AuthorshipFactory, NoteFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,23 @@ def test_each_sitemap_page_is_written_once_per_content_generation(
     generation.current()
     assert "/newer/" in client.get("/sitemap-notes.xml").content.decode()
     assert client.get("/sitemap-notes.xml?p=2").status_code == 404
+
+
+def test_every_section_lists_the_pages_own_addresses_in_every_language(client, notes):
+    series = SeriesFactory(slug="热点")
+    note = NoteFactory(slug="中美-关系", series=series, topics=["贸易与关税"])
+    AuthorshipFactory(note=note, author=AuthorFactory(slug="王宁"), position=1)
+    for section, objects in (
+        ("notes", Note.objects.published()),
+        ("topics", {topic for n in Note.objects.published() for topic in n.tags.all()}),
+        ("authors", {a.author for n in Note.objects.published() for a in n.authorships.all()}),
+        ("series", {n.series for n in Note.objects.published()}),
+    ):
+        expected = set()
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                expected |= {f"http://testserver{obj.get_absolute_url()}" for obj in objects}
+        listed = section_urls(client, f"/sitemap-{section}.xml")
+        assert set(listed) == expected and len(listed) == len(expected), section
+    topics = client.get("/sitemap-topics.xml").content.decode()
+    assert "http://testserver/en/topics/%E8%B4%B8" in topics  # quoted as reverse() does

@@ -1,0 +1,43 @@
+"""The cheap paths of notes, topics, authors and series are reverse()'s, to the byte."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils.translation import override
+
+from notes.urlpaths import path_to
+
+VALUES = [
+    ("notes:topic", ("中美关系",)),
+    ("notes:topic", ("green-finance",)),
+    ("notes:topic", ("碳排放-2024_v2",)),
+    ("notes:author", ("zhou-ziheng",)),
+    ("notes:author", ("周子衡",)),
+    ("notes:series", ("hongguan",)),
+    ("notes:detail", (13, "county-charging-ledger")),
+    ("notes:detail", (1234567890, "2345678901")),
+    ("notes:detail", (7, "地方政府债务：化解存量与规范增量并重")),
+    ("notes:detail", (8, "100%-tariffs,-mostly;+(not)-all=ok'~!@$&*")),
+    ("notes:detail", (9, "{0}{1}")),
+]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(("viewname", "values"), VALUES)
+def test_paths_are_what_reverse_gives(language, viewname, values):
+    with override(language):
+        assert path_to(viewname, *values) == reverse(viewname, args=values)
+
+
+def test_the_script_prefix_is_kept():
+    try:
+        set_script_prefix("/research/")
+        assert path_to("notes:topic", "贸易") == reverse("notes:topic", args=["贸易"])
+        assert path_to("notes:topic", "贸易").startswith("/research/topics/")
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("values", [(None, "slug"), (3, "")])
+def test_a_missing_value_is_refused_as_reverse_refuses_it(values):
+    with pytest.raises(NoReverseMatch):
+        path_to("notes:detail", *values)

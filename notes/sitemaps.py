@@ -5,9 +5,8 @@ Every page is listed once per language with the others as ``hreflang`` alternate
 each language counts as a URL. A page of the notes' sitemap reads only its own
 notes (:mod:`notes.paging`); the other sections' rows are aggregates kept per
 content generation (:mod:`notes.counts`). The index is Django's; a section's
-page is written directly (:meth:`InEveryLanguage.urlset`), the addresses of notes,
-topics, authors and series without asking ``reverse()`` for each: for 2,000 URLs,
-Django's sitemap template and ``reverse()`` took about ten times as long.
+page is written directly (:meth:`InEveryLanguage.urlset`): for 2,000 URLs, Django's
+sitemap template took about ten times as long.
 
 Each sitemap page, once written, is kept in Django's cache under the content
 generation (:func:`kept`), whether or not whole pages are cached: a page of
@@ -19,7 +18,6 @@ conditional GET.
 from datetime import datetime
 from functools import wraps
 from html import escape
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -30,7 +28,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.http import RFC3986_SUBDELIMS, http_date
+from django.utils.http import http_date
 
 from notes import counts
 from notes.models import Author, Note, Series, Topic, published_q
@@ -42,8 +40,6 @@ from notes.paging import notes_between
 #: alternates (220 KB of notes) answer in ~1.5 ms, 2,000 took ~4.4 ms; more pages
 #: only lengthen the index (380 entries at 100,000 notes, 47 KB).
 LIMIT = 500
-#: What ``reverse()`` leaves unquoted in a path.
-PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 URLSET = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
@@ -176,18 +172,6 @@ class InEveryLanguage(Sitemap):
         return "".join(lines).encode(), modified
 
 
-class UnderAnIndex(InEveryLanguage):
-    """Pages whose path is their slug under the path of an index page
-    (``/topics/<slug>/``), written without asking ``reverse()`` for each."""
-
-    index = ""
-
-    def paths(self, items, language):
-        with translation.override(language):
-            head = reverse(self.index)
-        return [f"{head}{quote(item.slug, safe=PATH_SAFE)}/" for item in items]
-
-
 class _NotesInEveryLanguage:
     """The ``(note, language)`` pairs of the notes' sitemap, read a page at a time."""
 
@@ -214,12 +198,6 @@ class NoteSitemap(InEveryLanguage):
     changefreq = "monthly"
     priority = 0.8
 
-    def paths(self, notes, language):
-        """``/notes/<id>/<slug>/`` under the list's path, without ``reverse()`` for each."""
-        with translation.override(language):
-            head = reverse("notes:list")
-        return [f"{head}{note.pk}/{quote(note.slug, safe=PATH_SAFE)}/" for note in notes]
-
     def items(self):
         return Note.objects.published().only("pk", "slug", "updated_at")
 
@@ -233,7 +211,7 @@ class NoteSitemap(InEveryLanguage):
         return latest_change()
 
 
-class _WithPublishedNotes(UnderAnIndex):
+class _WithPublishedNotes(InEveryLanguage):
     """Topic, author and series pages that list at least one published note."""
 
     changefreq = "weekly"
@@ -264,19 +242,16 @@ class _WithPublishedNotes(UnderAnIndex):
 
 class TopicSitemap(_WithPublishedNotes):
     model = Topic
-    index = "notes:topics"
     path = "tagged_notes__content_object__"
 
 
 class AuthorSitemap(_WithPublishedNotes):
     model = Author
-    index = "notes:authors"
     path = "authorships__note__"
 
 
 class SeriesSitemap(_WithPublishedNotes):
     model = Series
-    index = "notes:series-index"
     path = "notes__"
 
 

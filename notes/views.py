@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +17,16 @@ from notes.body import assemble
 from notes.charts import month_counts, monthly_chart, year_counts, yearly_chart
 from notes.citations import formatted, reference_for, share_image, structured_data
 from notes.listing import NoteFilter, published_topics, topic_facets
-from notes.models import Author, Note, Series, Topic, paragraph_link_label, published_q
+from notes.models import (
+    Author,
+    Correction,
+    Figure,
+    Note,
+    Series,
+    Topic,
+    paragraph_link_label,
+    published_q,
+)
 from notes.paging import NotePaginator, list_key
 from notes.qr import qr_svg
 from notes.reading import reading_minutes
@@ -73,7 +82,17 @@ def note_list(request):
 
 
 def note_detail(request, pk, slug=None):
-    note = get_object_or_404(Note.objects.published().select_related("series", "note_type"), pk=pk)
+    note = get_object_or_404(
+        Note.objects.published()
+        .select_related("series", "note_type")
+        .annotate(
+            # Few notes have figures or corrections: the note's statement tells (from
+            # their indexes) whether there are any to read.
+            has_figures=Exists(Figure.objects.filter(note=OuterRef("pk"))),
+            has_corrections=Exists(Correction.objects.filter(note=OuterRef("pk"))),
+        ),
+        pk=pk,
+    )
     if slug != note.slug:
         return redirect(note, permanent=True)
     context = note_page_context(note)
@@ -100,7 +119,8 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
     """The context of a note's page.
 
     The preview of an unsaved note passes its unsaved rows; a saved note's are
-    read from the database (its figures always are: uploads need a save).
+    read from the database (its figures always are: uploads need a save). A note
+    annotated ``has_figures`` or ``has_corrections`` false has none to read.
     """
     if authorships is None:
         authorships = list(note.authorships.select_related("author").order_by("position"))
@@ -108,8 +128,10 @@ def note_page_context(note, *, authorships=None, sections=None, topics=None):
         sections = list(note.sections.order_by("position"))
     if topics is None:
         topics = list(note.tags.order_by("name"))
-    corrections = list(note.corrections.order_by("number")) if note.pk else []
-    figures = list(note.figures.all()) if note.pk else []
+    corrections = []
+    if note.pk and getattr(note, "has_corrections", True):
+        corrections = list(note.corrections.order_by("number"))
+    figures = list(note.figures.all()) if note.pk and getattr(note, "has_figures", True) else []
     modified = corrections[-1].created_at if corrections else None
     canonical_url = settings.SITE_URL + note.get_absolute_url() if note.pk else ""
     body = assemble(sections, figures, language=note.language)

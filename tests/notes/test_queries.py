@@ -33,7 +33,7 @@ PAGES = {
     "/sitemap.xml": 6,
     "/sitemap-notes.xml": 3,
     "/sitemap-topics.xml": 1,
-    "NOTE": 9,  # with the note's figures
+    "NOTE": 7,  # a note without figures or corrections (tests/notes/test_note_page_costs.py)
 }
 
 

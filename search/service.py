@@ -1,6 +1,5 @@
-"""Answering a search: the ids the index matches (one small class per database),
-joined with ``published()`` narrowed by the lists' ``NoteFilter``. A page of
-results is kept in Django's cache under the public content generation."""
+"""Answering a search: the ids the index matches (a small class per database) joined with
+``published()`` and the lists' ``NoteFilter``; pages kept in Django's cache."""
 
 import bisect
 import hashlib
@@ -93,14 +92,16 @@ def _search(query, note_filter, *, sort, page):
     with transaction.atomic(), connection.cursor() as cursor:
         if backend.PREPARE:
             cursor.execute(backend.PREPARE)
-        rows = list(newest[: LIMIT + 1])
+        # Read raw: Django's converters cost as much as the statement on SQLite.
+        cursor.execute(*newest[: LIMIT + 1].query.sql_with_params())
+        rows = cursor.fetchall()
     results = Results(more=len(rows) > LIMIT, total=min(len(rows), LIMIT))
     if not rows:
         return results
     ids = [pk for pk, _ in rows[:LIMIT]]
     results.num_pages = -(-results.total // PAGE_SIZE)
     results.page = max(1, min(page, results.num_pages))
-    _facets(results, backend.ids(ids))
+    _facets(results, backend, ids)
     results.years = _years([seconds for _, seconds in rows[:LIMIT]])
     if sort != "date" and (results.page - 1) * PAGE_SIZE < RANK_CANDIDATES:
         candidates = ids[:RANK_CANDIDATES]
@@ -125,11 +126,12 @@ FACETS = """
 """
 
 
-def _facets(results, ids):
-    """Topics and authors of the notes ``ids`` (SQL, params), in one statement."""
-    ids_sql, params = ids
+def _facets(results, backend, ids):
+    """Topics and authors of the notes ``ids`` in one statement, the ids in index order
+    (fewer pages read) as one JSON text: psycopg sends a list of 10,000 10 ms slower."""
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH m AS MATERIALIZED ({ids_sql}) {FACETS}", params)
+        sql = f"WITH m AS MATERIALIZED ({backend.IDS}) {FACETS}"
+        cursor.execute(sql, [json.dumps(sorted(ids))])
         for facet, slug, name, n in cursor.fetchall():
             (results.topics, results.authors)[facet].append((slug, name, n))
 
@@ -214,14 +216,15 @@ class PostgreSQL:
     WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
     #: A ``Func`` template: a time as seconds since 1970 (a float, not a datetime to convert).
     SECONDS = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
-    #: Testing ``vector @@ query`` row by row reads every TOASTed vector; the planner does
-    #: not know it and may choose a sequential scan many times slower than the GIN index.
-    #: JIT costs more than it saves. (SET LOCAL.)
-    PREPARE = "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-
-    def ids(self, ids):
-        """SQL and params: the rows of ``ids`` as a column ``id`` (one parameter, however many)."""
-        return "SELECT unnest(%s::bigint[]) AS id", [list(ids)]
+    #: Testing ``vector @@ query`` note by note reads every TOASTed vector; the planner does
+    #: not know it and may walk the newest notes (a nested loop) or scan the table, many
+    #: times slower than hashing what the GIN index matches. JIT costs more than it saves.
+    PREPARE = (
+        "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),"
+        " set_config('enable_nestloop', 'off', true)"
+    )
+    #: The ids of a JSON list as a column ``id``.
+    IDS = "SELECT value::bigint AS id FROM json_array_elements_text(%s::json)"
 
     def matches(self, query: ParsedQuery):
         checks, params = _checks(query, "strpos(s.document, %s) {}")
@@ -244,9 +247,7 @@ class SQLite:
     FIELD_WEIGHTS = {"title": 4, "summary": 2, "headings": 1}
     SECONDS = "(julianday(%(expressions)s) - 2440587.5) * 86400.0"
     PREPARE = None
-
-    def ids(self, ids):
-        return "SELECT value AS id FROM json_each(%s)", [json.dumps(list(ids))]
+    IDS = "SELECT value AS id FROM json_each(%s)"
 
     def matches(self, query: ParsedQuery):
         checks, params = _checks(query, "instr(s.document, %s) {}")

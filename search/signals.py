@@ -1,6 +1,6 @@
-"""The notes a transaction changed (``loaddata``'s too) are reindexed together
-after it commits, then the public generation moves. A process that dies before
-reindexing leaves entries that ``rebuild_search_index --check`` reports."""
+"""The notes a transaction changed (``loaddata``'s too) are reindexed together after it
+commits, then the public generation moves. Entries that a process dying in between left
+stale are reported by ``rebuild_search_index --check``."""
 
 from django.db.models.signals import post_delete, post_save
 

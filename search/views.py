@@ -11,8 +11,7 @@ from throttling.limits import SEARCH, rate_limit
 @require_GET
 @rate_limit(SEARCH, methods=("GET",))
 def search(request):
-    raw = request.GET.get("q", "")
-    query = parse(raw)
+    query = parse(request.GET.get("q", ""))
     note_filter = NoteFilter.from_request(request)
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     page = request.GET.get("page", "")
@@ -21,7 +20,7 @@ def search(request):
     context = {
         "search_query": query.raw,
         "query": query,
-        "blank": not raw.strip(),
+        "blank": not query.raw.strip(),
         "max_length": MAX_QUERY_LENGTH,
         "filter": note_filter,
         "results": results,

@@ -36,10 +36,11 @@ from notes.paging import notes_between
 
 #: URLs in one sitemap page (each language of a page is one). The protocol allows
 #: 50,000. A page is served from the cache, and its time is that of moving its bytes
-#: (about 5 µs a KB: the cache, the ETag's digest, the socket): 500 URLs with their
-#: alternates (220 KB of notes) answer in ~1.5 ms, 2,000 took ~4.4 ms; more pages
-#: only lengthen the index (380 entries at 100,000 notes, 47 KB).
-LIMIT = 500
+#: (about 5 µs a KB alone, 7 µs under load: the cache, the ETag's digest, the
+#: socket): 300 URLs with their alternates (135 KB of notes) answer in ~1 ms, 2,000
+#: took ~4.4 ms; more pages only lengthen the index (634 entries at 100,000 notes,
+#: 80 KB).
+LIMIT = 300
 URLSET = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

@@ -15,6 +15,7 @@ public page type are written to ``BROWSER_ARTIFACTS`` (``var/browser-artifacts``
 import contextlib
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -173,6 +174,14 @@ class Watched:
             expected = f"the server responded with a status of {status}"
             self.errors = [e for e in self.errors if expected not in e]
         return response
+
+    def wait_until(self, expression, timeout=10):
+        """Wait until ``expression`` is true in the page. Playwright's own
+        ``wait_for_function`` polls with ``eval``, which the site's CSP refuses."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(expression):
+            assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+            self.page.wait_for_timeout(50)
 
 
 def axe_violations(page, axe_source):

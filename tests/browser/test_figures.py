@@ -21,9 +21,7 @@ def test_figures_load_at_the_width_they_are_shown(open_page, site, width, rendit
     page = open_page(width=width)
     page.visit(site.note_path("figures"))
     page.evaluate("document.querySelector('.footnotes').scrollIntoView()")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.note-figure img')].every(i => i.complete)"
-    )
+    page.wait_until("[...document.querySelectorAll('.note-figure img')].every(i => i.complete)")
     found = pictures(page)
     assert len(found) == 2
     for picture in found:
@@ -61,9 +59,7 @@ def test_printed_figures_are_there(open_page, site):
     page.visit(site.note_path("figures"))
     page.emulate_media(media="print")
     page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-    page.wait_for_function(
-        "[...document.querySelectorAll('.note-figure img')].every(i => i.complete)"
-    )
+    page.wait_until("[...document.querySelectorAll('.note-figure img')].every(i => i.complete)")
     shown = page.evaluate(
         """() => [...document.querySelectorAll('.note-figure img')].map(i =>
           [i.naturalWidth, i.getBoundingClientRect().height])"""

@@ -77,7 +77,7 @@ class LatestNotesFeed(Feed):
         return [Enclosure(image["url"], str(image["size"]), image["type"])]
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [topic.name for topic in item.topics_by_name()]
 
 
 class LatestNotesRssFeed(LatestNotesFeed):

@@ -213,7 +213,13 @@ class NoteQuerySet(models.QuerySet):
                 "authorships",
                 queryset=Authorship.objects.select_related("author").order_by("position"),
             ),
-            "tags",
+            # Through Django's own relation, not taggit's prefetch of ``tags``, which
+            # builds a query set for every note (~80 µs a note, 20 on a list).
+            models.Prefetch(
+                "tagged_items",
+                queryset=TaggedNote.objects.select_related("tag").order_by("tag__name"),
+                to_attr="listed_tagged_items",
+            ),
         )
 
 
@@ -502,6 +508,14 @@ class Note(models.Model):
     @property
     def offers_original(self):
         return bool(self.offer_original and self.original_file)
+
+    def topics_by_name(self):
+        """The note's topics by name, as on its page; from ``with_listing_data``'s
+        prefetch when present."""
+        items = getattr(self, "listed_tagged_items", None)
+        if items is None:
+            return list(self.tags.order_by("name"))
+        return [item.tag for item in items]
 
     def ordered_authorships(self):
         """Authorships in byline order; uses the prefetch cache when present."""

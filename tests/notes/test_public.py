@@ -1,10 +1,11 @@
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
 from django.utils import timezone
 
-from notes.models import Note
+from notes.models import Note, Topic
 from tests.factories import (
     AuthorFactory,
     AuthorshipFactory,
@@ -246,3 +247,20 @@ def test_the_language_is_in_the_url(client, library):
     assert "最新文章" in html
     assert 'lang="en" aria-current="true"' not in html
     assert 'lang="en">English</a>' in html  # each language named in itself
+
+
+def test_a_note_s_topics_come_by_name_everywhere(client):
+    """On a list's card, on the note's page and in the feeds alike, whatever order
+    the topics were added in."""
+    note = NoteFactory(slug="ordered", topics=["Gamma"])
+    note.tags.add("Alpha")
+    note.tags.add("Beta")
+    chips = re.compile(r'<ul class="topic-chips".*?</ul>', re.S)
+    names = re.compile(r">(Alpha|Beta|Gamma)</a>")
+    topic = Topic.objects.get(name="Beta").get_absolute_url()
+    for url in ["/notes/", topic, note.get_absolute_url(), "/en/notes/"]:
+        (card,) = chips.findall(client.get(url).content.decode())
+        assert names.findall(card) == ["Alpha", "Beta", "Gamma"], url
+    atom = ET.fromstring(client.get("/feed/").content)
+    categories = [c.get("term") for c in atom.iter(f"{ATOM}category")]
+    assert categories == ["Alpha", "Beta", "Gamma"]

@@ -23,9 +23,15 @@ _SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 def path_to(viewname, *values):
     """``reverse(viewname, args=values)`` in the current language."""
+    return path_in(get_language(), get_script_prefix(), viewname, *values)
+
+
+def path_in(language, prefix, viewname, *values):
+    """``path_to`` in ``language`` under the script ``prefix``: for what is kept by
+    them (``notes_tags.topic_chips``)."""
     if any(value is None or value == "" for value in values):
         return reverse(viewname, args=values)
-    template = _template(viewname, len(values), get_language(), get_script_prefix())
+    template = _template(viewname, len(values), language, prefix)
     return template.format(*(quote(str(value), safe=_SAFE) for value in values))
 
 

@@ -4,12 +4,12 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
-from notes.urlpaths import path_to
+from notes.urlpaths import path_in, path_to
 
 register = template.Library()
 
@@ -110,6 +110,25 @@ def _lang_attr(text, around):
     if not language or around.startswith(language.split("-")[0].lower()):
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def topic_chips(topics):
+    """The ``<li>`` of each topic's chip, linking its page. A list of 20 notes writes
+    some 60 chips of a few hundred topics: each is written once per language and
+    script prefix (~1 µs a chip after that, ~25 µs through the template's loop)."""
+    language, prefix = get_language(), get_script_prefix()
+    return mark_safe("".join(_topic_chip(t.slug, t.name, language, prefix) for t in topics))
+
+
+@lru_cache(maxsize=4096)
+def _topic_chip(slug, name, language, prefix):
+    return format_html(
+        '<li><a href="{}"{}>{}</a></li>',
+        path_in(language, prefix, "notes:topic", slug),
+        _lang_attr(name, (language or "").lower()),
+        name,
+    )
 
 
 @register.filter

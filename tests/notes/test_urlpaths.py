@@ -1,9 +1,11 @@
 """The cheap paths of notes, topics, authors and series are reverse()'s, to the byte."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils.translation import override
 
+from notes.models import Topic
 from notes.urlpaths import path_to
 
 VALUES = [
@@ -41,3 +43,30 @@ def test_the_script_prefix_is_kept():
 def test_a_missing_value_is_refused_as_reverse_refuses_it(values):
     with pytest.raises(NoReverseMatch):
         path_to("notes:detail", *values)
+
+
+LOOP = Template(
+    '{% load notes_tags %}{% for topic in topics %}<li><a href="{{ topic.get_absolute_url }}"'
+    "{% lang_attr topic.name %}>{{ topic.name }}</a></li>{% endfor %}"
+)
+TOPICS = [
+    Topic(name="中美关系", slug="中美关系"),
+    Topic(name="Green finance", slug="green-finance"),
+    Topic(name='R&D <"quoted">', slug="r-d-quoted"),
+    Topic(name="2024", slug="2024"),
+]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/research/"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_topic_chips_are_what_the_template_loop_writes(language, prefix):
+    try:
+        set_script_prefix(prefix)
+        with override(language):
+            for _ in range(2):  # written, then kept
+                chips = Template("{% load notes_tags %}{% topic_chips topics %}")
+                assert chips.render(Context({"topics": TOPICS})) == LOOP.render(
+                    Context({"topics": TOPICS})
+                )
+    finally:
+        set_script_prefix("/")

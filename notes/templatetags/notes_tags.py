@@ -5,9 +5,9 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, reverse, translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, override
 
 from notes.urlpaths import path_in, path_to
 
@@ -126,6 +126,25 @@ def _topic_chip(slug, name, language, prefix):
     return format_html(
         '<li><a href="{}"{}>{}</a></li>',
         path_in(language, prefix, "notes:topic", slug),
+        _lang_attr(name, (language or "").lower()),
+        name,
+    )
+
+
+@register.simple_tag
+def author_links(authorships):
+    """A byline: each author's name linking their page, joined by "、" (", " in
+    English); each link kept like a topic's chip (``topic_chips``)."""
+    language, prefix = get_language(), get_script_prefix()
+    links = (_author_link(a.author.slug, a.author.name, language, prefix) for a in authorships)
+    return mark_safe(conditional_escape(gettext("、")).join(links))
+
+
+@lru_cache(maxsize=4096)
+def _author_link(slug, name, language, prefix):
+    return format_html(
+        '<a class="author-link" href="{}"{}>{}</a>',
+        path_in(language, prefix, "notes:author", slug),
         _lang_attr(name, (language or "").lower()),
         name,
     )

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils.translation import override
 
-from notes.models import Topic
+from notes.models import Author, Authorship, Topic
 from notes.urlpaths import path_to
 
 VALUES = [
@@ -68,5 +68,34 @@ def test_topic_chips_are_what_the_template_loop_writes(language, prefix):
                 assert chips.render(Context({"topics": TOPICS})) == LOOP.render(
                     Context({"topics": TOPICS})
                 )
+    finally:
+        set_script_prefix("/")
+
+
+BYLINE_LOOP = Template(
+    '{% load i18n notes_tags %}{% for authorship in authorships %}<a class="author-link" '
+    'href="{{ authorship.author.get_absolute_url }}"{% lang_attr authorship.author.name %}>'
+    '{{ authorship.author.name }}</a>{% if not forloop.last %}{% translate "、" %}{% endif %}'
+    "{% endfor %}"
+)
+AUTHORS = [
+    Author(name="林晓岚", slug="lin"),
+    Author(name="Emily Carter", slug="carter"),
+    Author(name='O\'Brien & <"Co">', slug="周子衡"),
+]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize("prefix", ["/", "/research/"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_author_links_are_what_the_template_loop_writes(language, prefix, count):
+    authorships = [Authorship(author=author) for author in AUTHORS[:count]]
+    try:
+        set_script_prefix(prefix)
+        with override(language):
+            for _ in range(2):  # written, then kept
+                byline = Template("{% load notes_tags %}{% author_links authorships %}")
+                context = {"authorships": authorships}
+                assert byline.render(Context(context)) == BYLINE_LOOP.render(Context(context))
     finally:
         set_script_prefix("/")

@@ -5,6 +5,7 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, reverse, translate_url
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, override
@@ -148,6 +149,22 @@ def _author_link(slug, name, language, prefix):
         _lang_attr(name, (language or "").lower()),
         name,
     )
+
+
+@register.simple_tag
+def time_element(moment):
+    """``<time datetime="…">…</time>``: ``moment`` in the site's time zone, as
+    ``|date:'c'`` and ``|date:"DATE_FORMAT"`` write it, the date written once per
+    day and language (two date filters took ~60 µs a card)."""
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), _date(local.date(), get_language())
+    )
+
+
+@lru_cache(maxsize=4096)
+def _date(day, language):
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 @register.filter

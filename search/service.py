@@ -161,7 +161,6 @@ _MARKDOWN = re.compile(
 
 def _hits(ids, query):
     """The page's notes through ``published()`` with bylines, topics and snippets."""
-    bylines = Authorship.objects.select_related("author")
     sections = Section.objects.only("note_id", "heading", "body").order_by("position")
     captions = Figure.objects.exclude(caption="").only("note_id", "caption")
     notes = (
@@ -169,10 +168,10 @@ def _hits(ids, query):
         .filter(pk__in=ids)
         .only("title", "slug", "language", "published_at", "summary")
         .prefetch_related(
-            Prefetch("authorships", queryset=bylines),
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
             "tags",
-            Prefetch("sections", queryset=sections),
-            Prefetch("figures", queryset=captions.order_by("position", "pk")),
+            Prefetch("sections", queryset=sections, to_attr="texts"),
+            Prefetch("figures", queryset=captions.order_by("position", "pk"), to_attr="captions"),
         )
         .in_bulk()
     )
@@ -180,9 +179,10 @@ def _hits(ids, query):
     hits = []
     for note in (notes[pk] for pk in ids if pk in notes):
         texts = [(note.summary, False)]
-        for section in note.sections.all():
+        for section in note.texts:
             texts += [(section.heading, False), (section.body, True)]
-        texts += [(figure.caption, False) for figure in note.figures.all()]
+        texts += [(figure.caption, False) for figure in note.captions]
+        del note.texts, note.captions  # the page does not show them: not kept with it
         title_html, _ = highlight(note.title, needles, width=1000)
         topics = [highlight(t.name, needles, width=1000) for t in note.tags.all()]
         topics = [mark_safe(html) for html, found in topics if found]

@@ -129,11 +129,11 @@ fetch() {
 discover() {
   local home topics list note topic css q
   home=$(fetch /)
-  css=$(grep -o '/static/css/site[^"]*\.css' <<<"$home" | head -1)
+  css=$(grep -o '/static/css/site[^"]*\.css' <<<"$home" | sed -n 1p)
   topics=$(fetch /topics/)
-  topic=$(grep -o 'href="/topics/[^"/]*/"' <<<"$topics" | head -1 | cut -d'"' -f2)
+  topic=$(grep -o 'href="/topics/[^"/]*/"' <<<"$topics" | sed -n 1p | cut -d'"' -f2)
   list=$(fetch /notes/)
-  note=$(grep -o 'href="/notes/[0-9]*/[^"]*/"' <<<"$list" | head -1 | cut -d'"' -f2)
+  note=$(grep -o 'href="/notes/[0-9]*/[^"]*/"' <<<"$list" | sed -n 1p | cut -d'"' -f2)
   # Two characters from the newest note's title: a query that many notes match.
   q=$(fetch "$note" | "$PY" -c 'import html, re, sys, urllib.parse
 title = re.search(r"<h1 class=\"note-title\"[^>]*>(.*?)</h1>", sys.stdin.read(), re.S).group(1)

@@ -119,16 +119,8 @@ def topic_chips(topics):
     some 60 chips of a few hundred topics: each is written once per language and
     script prefix (~1 µs a chip after that, ~25 µs through the template's loop)."""
     language, prefix = get_language(), get_script_prefix()
-    return mark_safe("".join(_topic_chip(t.slug, t.name, language, prefix) for t in topics))
-
-
-@lru_cache(maxsize=4096)
-def _topic_chip(slug, name, language, prefix):
-    return format_html(
-        '<li><a href="{}"{}>{}</a></li>',
-        path_in(language, prefix, "notes:topic", slug),
-        _lang_attr(name, (language or "").lower()),
-        name,
+    return mark_safe(
+        "".join(_link(_CHIP, "notes:topic", t.slug, t.name, language, prefix) for t in topics)
     )
 
 
@@ -137,15 +129,24 @@ def author_links(authorships):
     """A byline: each author's name linking their page, joined by "、" (", " in
     English); each link kept like a topic's chip (``topic_chips``)."""
     language, prefix = get_language(), get_script_prefix()
-    links = (_author_link(a.author.slug, a.author.name, language, prefix) for a in authorships)
+    links = (
+        _link(_AUTHOR, "notes:author", a.author.slug, a.author.name, language, prefix)
+        for a in authorships
+    )
     return mark_safe(conditional_escape(gettext("、")).join(links))
 
 
+_CHIP = '<li><a href="{}"{}>{}</a></li>'
+_AUTHOR = '<a class="author-link" href="{}"{}>{}</a>'
+
+
 @lru_cache(maxsize=4096)
-def _author_link(slug, name, language, prefix):
+def _link(html, viewname, slug, name, language, prefix):
+    """``html`` filled with the path of ``viewname`` for ``slug``, the ``lang``
+    attribute ``name`` needs and ``name``: a topic's chip or an author's link."""
     return format_html(
-        '<a class="author-link" href="{}"{}>{}</a>',
-        path_in(language, prefix, "notes:author", slug),
+        html,
+        path_in(language, prefix, viewname, slug),
         _lang_attr(name, (language or "").lower()),
         name,
     )

@@ -15,6 +15,8 @@ import unicodedata
 from functools import lru_cache
 from html import escape
 
+from django.utils.safestring import mark_safe
+
 #: Bump when tokens change, then run ``manage.py rebuild_search_index``.
 TOKENIZER_VERSION = 2
 
@@ -90,16 +92,6 @@ def runs_tokens(found: list[tuple[str, bool]]) -> list[str]:
     return out
 
 
-def tokens(text: str) -> list[str]:
-    """Index tokens of raw ``text``, in order (repeats kept)."""
-    return runs_tokens(runs(normalise(text)))
-
-
-def canonical(text: str) -> str:
-    """Normalised runs joined by single spaces (``New-York`` is ``new york``)."""
-    return " ".join(run for run, _ in runs(normalise(text)))
-
-
 def _normalised_with_offsets(raw: str) -> tuple[str, list[int]]:
     """``raw`` normalised, and each character's index in ``raw``."""
     text = normalise(raw)
@@ -147,11 +139,11 @@ def find_spans(raw: str, needles: list[str]) -> list[tuple[int, int]]:
 
 
 def highlight(raw: str, needles: list[str], *, width=120) -> tuple[str, bool]:
-    """An escaped excerpt of about ``width`` characters around the first match,
-    with matches wrapped in ``<mark>``; and whether anything matched."""
+    """An escaped excerpt (safe HTML) of about ``width`` characters around the first
+    match, with matches wrapped in ``<mark>``; and whether anything matched."""
     spans = find_spans(raw, needles)
     if not spans:
-        return escape(raw[:width]) + ("…" if len(raw) > width else ""), False
+        return mark_safe(escape(raw[:width]) + ("…" if len(raw) > width else "")), False
     start = max(0, spans[0][0] - width // 4)
     end = min(len(raw), start + width)
     parts, pos = ["…" if start > 0 else ""], start
@@ -161,4 +153,4 @@ def highlight(raw: str, needles: list[str], *, width=120) -> tuple[str, bool]:
             parts += [escape(raw[pos:s]), f"<mark>{escape(raw[s:e])}</mark>"]
             pos = e
     parts += [escape(raw[pos:end]), "…" if end < len(raw) else ""]
-    return "".join(parts), True
+    return mark_safe("".join(parts)), True

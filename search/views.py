@@ -16,7 +16,7 @@ def search(request):
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     page = request.GET.get("page", "")
     page = min(int(page), 10_000) if page.isascii() and page.isdigit() else 1
-    results = service.search(query, note_filter, sort=sort, page=page)
+    results = service.search(query, note_filter, sort=sort, page=page, template="search/_hits.html")
     context = {
         "search_query": query.raw,
         "query": query,

@@ -125,14 +125,13 @@ def topic_chips(topics):
 
 
 @register.simple_tag
-def author_links(authorships):
+def author_links(authors):
     """A byline: each author's name linking their page, joined by "、" (", " in
-    English); each link kept like a topic's chip (``topic_chips``)."""
+    English); each link kept like a topic's chip (``topic_chips``). ``authors`` are
+    authorships, or (slug, name) pairs (a search hit's)."""
     language, prefix = get_language(), get_script_prefix()
-    links = (
-        _link(_AUTHOR, "notes:author", a.author.slug, a.author.name, language, prefix)
-        for a in authorships
-    )
+    pairs = ((a.author.slug, a.author.name) if hasattr(a, "author") else a for a in authors)
+    links = (_link(_AUTHOR, "notes:author", slug, name, language, prefix) for slug, name in pairs)
     return mark_safe(conditional_escape(gettext("、")).join(links))
 
 

@@ -66,7 +66,7 @@ def corpus():
 def found(client, q, **params):
     response = client.get(URL, {"q": q, **params})
     assert response.status_code == 200
-    return [hit.note.slug for hit in response.context["results"].hits]
+    return [hit.slug for hit in response.context["results"].hits]
 
 
 @pytest.mark.parametrize(
@@ -122,6 +122,27 @@ def test_highlight_is_escaped(client, corpus):
     html = response.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>中美对话</mark>" in html
     assert "<script>alert" not in html
+
+
+def test_kept_hits_are_written_in_the_reader_s_language_and_follow_changes(client):
+    n = note("kept-html", title="海上风电简报", days=3)
+    author = AuthorFactory(name="欧阳明", slug="ouyang")
+    with committed():
+        AuthorshipFactory(note=n, author=author)
+    day = timezone.localtime(n.published_at).date()
+    for _ in range(2):  # written, then read back as kept
+        chinese = client.get(URL, {"q": "海上风电"}).content.decode()
+        english = client.get("/en" + URL, {"q": "海上风电"}).content.decode()
+        assert f"{day.year}年{day.month}月{day.day}日" in chinese
+        assert f'href="/notes/{n.pk}/kept-html/"' in chinese
+        assert 'href="/authors/ouyang/"' in chinese
+        assert f">{day.day} {day.strftime('%B')} {day.year}</time>" in english
+        assert f'href="/en/notes/{n.pk}/kept-html/"' in english
+        assert 'href="/en/authors/ouyang/"' in english
+    author.name = "司马光"
+    with committed():
+        author.save()
+    assert "司马光" in client.get(URL, {"q": "海上风电"}).content.decode()
 
 
 def test_filters_combine_with_the_query(client, corpus):
@@ -194,7 +215,7 @@ def test_pagination(client):
     assert (first.total, first.num_pages, len(first.hits)) == (25, 2, 20)
     second = client.get(URL, {"q": "碳中和", "page": "2"}).context["results"]
     assert len(second.hits) == 5
-    assert not {h.note.pk for h in first.hits} & {h.note.pk for h in second.hits}
+    assert not {h.pk for h in first.hits} & {h.pk for h in second.hits}
     beyond = client.get(URL, {"q": "碳中和", "page": "99"}).context["results"]
     assert beyond.page == 2 and len(beyond.hits) == 5
 
@@ -399,7 +420,7 @@ def test_publishing_through_the_workflow_updates_the_index(client, editor):
     with committed():
         publishing.publish(note=n, user=editor)
     response = client.get(URL, {"q": "海上风电"})
-    assert [h.note.slug for h in response.context["results"].hits] == ["flow"]
+    assert [h.slug for h in response.context["results"].hits] == ["flow"]
     assert response.context["results"].years == [(timezone.localtime().year, 1)]
 
 
@@ -426,7 +447,7 @@ def test_counts_and_facets_follow_the_workflow(client, editor):
         publishing.withdraw(note=n, user=editor)
     results = client.get(URL, {"q": "绿色债券"}).context["results"]
     assert (results.total, [(t[1], t[2]) for t in results.topics]) == (1, [("金融", 1)])
-    assert [hit.note.slug for hit in results.hits] == ["w2"]
+    assert [hit.slug for hit in results.hits] == ["w2"]
 
 
 def test_renaming_a_topic_or_an_author_reindexes_their_notes(client):
@@ -503,7 +524,7 @@ def test_past_the_limit_the_count_is_a_lower_bound(client, monkeypatch):
     response = client.get(URL, {"q": "盐湖"})
     results = response.context["results"]
     assert (results.total, results.more) == (3, True)
-    assert [h.note.slug for h in results.hits] == ["m0", "m1", "m2"]  # the newest three
+    assert [h.slug for h in results.hits] == ["m0", "m1", "m2"]  # the newest three
     assert [(t[1], t[2]) for t in results.topics] == [("资源", 3)]
     html = response.content.decode()
     assert "找到 3+ 篇文章" in html and "以下按最新的 3 篇计数" in html

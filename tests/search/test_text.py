@@ -3,7 +3,7 @@
 import pytest
 
 from search.query import MAX_QUERY_LENGTH, fts5_query, parse, text_checks, tsquery
-from search.text import PAIR_JOINER, canonical, highlight, tokens
+from search.text import PAIR_JOINER, highlight, normalise, runs, runs_tokens
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from search.text import PAIR_JOINER, canonical, highlight, tokens
     ],
 )
 def test_tokens(text, expected):
-    assert tokens(text) == expected
+    assert runs_tokens(runs(normalise(text))) == expected
 
 
 def test_terms_of_up_to_three_characters_are_one_token():
@@ -41,8 +41,9 @@ def test_repeated_trigram_is_still_checked():
     assert text_checks(parse("哈哈哈哈")) == [(["哈哈哈哈"], True)]
 
 
-def test_canonical_collapses_punctuation_between_runs():
-    assert canonical("New  York—中美，關係") == "new york 中美 关系"
+def test_runs_split_at_punctuation_and_between_scripts():
+    runs_of = runs(normalise("New  York—中美，關係"))
+    assert runs_of == [("new", False), ("york", False), ("中美", True), ("关系", True)]
 
 
 @pytest.mark.parametrize(

@@ -16,5 +16,5 @@ class Command(BaseCommand):
         found = {}
         for query in queries:
             results = search(parse(query))
-            found[query] = {"total": results.total, "first_page": [h.note.pk for h in results.hits]}
+            found[query] = {"total": results.total, "first_page": [h.pk for h in results.hits]}
         self.stdout.write(json.dumps(found, ensure_ascii=False, sort_keys=True))

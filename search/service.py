@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notes import generation
-from notes.models import Authorship, Figure, Note, Section
+from notes.models import Authorship, Figure, Note, Section, TaggedNote
 from search.index import FTS_TABLE
 from search.models import SearchEntry
 from search.query import ParsedQuery, fts5_query, text_checks, tsquery
@@ -169,18 +169,16 @@ def _hits(ids, query):
     :class:`Hit` values: 20 notes with their prefetched rows are ~4× the bytes to keep."""
     sections = Section.objects.only("note_id", "heading", "body").order_by("position")
     captions = Figure.objects.exclude(caption="").only("note_id", "caption")
-    notes = (
-        Note.objects.published()
-        .filter(pk__in=ids)
-        .only("title", "slug", "language", "published_at", "summary")
-        .prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
-            "tags",
-            Prefetch("sections", queryset=sections, to_attr="texts"),
-            Prefetch("figures", queryset=captions.order_by("position", "pk"), to_attr="captions"),
-        )
-        .in_bulk()
-    )
+    # Only the fields shown: a whole author (its photo field) or taggit's manager cost more.
+    bylines = Authorship.objects.only("note_id", "position", "author__slug", "author__name")
+    topics = TaggedNote.objects.only("content_object_id", "tag__name").order_by("tag__name")
+    notes = Note.objects.published().only("title", "slug", "language", "published_at", "summary")
+    notes = notes.prefetch_related(
+        Prefetch("authorships", queryset=bylines.select_related("author")),
+        Prefetch("tagged_items", queryset=topics.select_related("tag"), to_attr="topics"),
+        Prefetch("sections", queryset=sections, to_attr="texts"),
+        Prefetch("figures", queryset=captions.order_by("position", "pk"), to_attr="captions"),
+    ).in_bulk(ids)
     needles = [term.text for term in query.terms]
     hits = []
     for note in (notes[pk] for pk in ids if pk in notes):
@@ -189,7 +187,7 @@ def _hits(ids, query):
             texts += [(section.heading, False), (section.body, True)]
         texts += [(figure.caption, False) for figure in note.captions]
         title, _ = highlight(note.title, needles, width=1000)
-        topics = [highlight(t.name, needles, width=1000) for t in note.tags.all()]
+        topics = [highlight(t.tag.name, needles, width=1000) for t in note.topics]
         topics = [html for html, found in topics if found]
         authors = [(a.author.slug, a.author.name) for a in note.ordered_authorships()]
         snippet = _snippet(texts, needles)

@@ -13,6 +13,11 @@ as in production; the first request of each page fills them):
 - under gunicorn (2 sync workers, production settings, Redis):
   ``wrk -t2 -c8 -d10s`` requests a second.
 
+The two data sets are measured alternately, page by page (a child process and a
+server for each, side by side; the large one's Redis database is the next number
+after ``--redis``'s, so that their kept counts never meet): a shared machine's
+speed drifts over minutes, and both figures of a ratio come from the same moment.
+
 Then the table, each large figure beside the demo's and the ratio (time: large /
 demo, at most 2 wanted; req/s: large / demo, at least 0.5 wanted), also written to
 ``bench/results/pages-postgresql.txt``. The pages are found in each database: the
@@ -92,13 +97,11 @@ def page_urls():
     ]
 
 
-def chosen(pages, only):
-    """The ``(page type, URL)`` pairs whose page type contains one of ``only`` (all if none)."""
-    return [(name, url) for name, url in pages if not only or any(w in name for w in only)]
-
-
-def measure_in_process(label, runs, only):
-    """Server time, statements and the slowest statement's plan of each page."""
+def measure_in_process(label, runs):
+    """Answer page numbers read from stdin, one a line: for each, its server time,
+    statements and slowest statement, as a JSON line. The first line written lists
+    the ``(page type, URL)`` pairs; at the end the slowest statements' plans of the
+    pages measured are written to ``bench/results/pages-explain-<label>.txt``."""
     import django
 
     django.setup()
@@ -110,8 +113,11 @@ def measure_in_process(label, runs, only):
     # Each request from another reader (one trusted proxy hop), as wrk's clients.lua:
     # the search page's rate limit counts per address.
     readers = (f"198.51.{n // 256 % 256}.{n % 256}" for n in range(10**9))
-    rows, plans = [], []
-    for name, url in chosen(page_urls(), only):
+    pages = page_urls()
+    print(json.dumps(pages), flush=True)
+    plans = []
+    for line in sys.stdin:
+        name, url = pages[int(line)]
         response = client.get(url, HTTP_X_FORWARDED_FOR=next(readers))  # fills the counts
         assert response.status_code == 200, (url, response.status_code)
         times = []
@@ -121,24 +127,22 @@ def measure_in_process(label, runs, only):
                 client.get(url, HTTP_X_FORWARDED_FOR=next(readers))
                 times.append((time.perf_counter() - started) * 1000)
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default=None)
-        rows.append(
-            {
-                "name": name,
-                "url": url,
-                "ms": statistics.median(times),
-                "queries": len(queries.captured_queries),
-                "bytes": len(response.content),
-                "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0,
-            }
-        )
+        row = {
+            "name": name,
+            "url": url,
+            "ms": statistics.median(times),
+            "queries": len(queries.captured_queries),
+            "bytes": len(response.content),
+            "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0,
+        }
+        print(json.dumps(row), flush=True)
         if slowest:
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest['sql']}")
                 plan = "\n".join(line for (line,) in cursor.fetchall())
             plans.append(f"== {name}: {url}\n{slowest['sql']}\n\n{plan}\n")
-    if not only:
+    if len(plans) == len(pages):
         (RESULTS / f"pages-explain-{label}.txt").write_text("\n".join(plans))
-    print(json.dumps(rows))
 
 
 def wrk(base, url, duration):
@@ -155,63 +159,95 @@ def wrk(base, url, duration):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def measure_under_load(database, urls, port, duration):
-    env = {
-        **os.environ,
-        **ENVIRONMENT,
-        "DATABASE_URL": database,
-        "SITE_URL": f"http://127.0.0.1:{port}",
-    }
-    server = subprocess.Popen(
-        [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "config.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            if (
-                subprocess.run(["curl", "-fs", f"{base}/healthz"], capture_output=True).returncode
-                == 0
-            ):
-                break
-            time.sleep(0.2)
-        rates = []
-        for url in urls:
-            subprocess.run(["curl", "-fs", "-o", "/dev/null", base + url], check=True)
-            rates.append(wrk(base, url, duration))
-        return rates
-    finally:
-        server.terminate()
-        server.wait()
+class DataSet:
+    """One database with its own Redis database (the kept counts of two data sets
+    must not meet), measured in-process and under gunicorn."""
 
-
-def run(label, database, options):
-    # A fresh generation: no count kept from another data set is read.
-    subprocess.run(
-        ["redis-cli", "-u", options.redis, "DEL", ":1:public:generation"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    env = {
-        **os.environ,
-        **ENVIRONMENT,
-        "DATABASE_URL": database,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    out = subprocess.run(
-        [sys.executable, __file__, "--in-process", label, "--runs", str(options.runs),
-         *(["--only", *options.only] if options.only else [])],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True,
-    ).stdout  # fmt: skip
-    rows = json.loads(out.strip().splitlines()[-1])
-    if not options.skip_wrk:
-        rates = measure_under_load(
-            database, [r["url"] for r in rows], options.port, options.duration
+    def __init__(self, label, database, redis, port):
+        self.label, self.port = label, port
+        self.env = {
+            **os.environ,
+            **ENVIRONMENT,
+            "DATABASE_URL": database,
+            "REDIS_URL": redis,
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+        # A fresh generation: nothing kept from an earlier run is read.
+        subprocess.run(
+            ["redis-cli", "-u", redis, "DEL", ":1:public:generation"],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-        for row, rate in zip(rows, rates, strict=True):
-            row["rps"] = rate
-    return rows
+
+    def start_in_process(self, runs):
+        self.child = subprocess.Popen(
+            [sys.executable, __file__, "--in-process", self.label, "--runs", str(runs)],
+            env=self.env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.pages = json.loads(self.child.stdout.readline())
+
+    def measure(self, index):
+        self.child.stdin.write(f"{index}\n")
+        self.child.stdin.flush()
+        return json.loads(self.child.stdout.readline())
+
+    def stop_in_process(self):
+        self.child.stdin.close()
+        assert self.child.wait() == 0
+
+    def start_server(self):
+        self.server = subprocess.Popen(
+            [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "2", "config.wsgi"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            health = subprocess.run(["curl", "-fs", f"{self.base}/healthz"], capture_output=True)
+            if health.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise SystemExit(f"{self.label}: the server did not answer /healthz")
+
+    def rate(self, url, duration):
+        subprocess.run(["curl", "-fs", "-o", "/dev/null", self.base + url], check=True)
+        return wrk(self.base, url, duration)
+
+    def stop_server(self):
+        self.server.terminate()
+        self.server.wait()
+
+
+def measure(options):
+    """Each page on the demo, then at once on the large data set, page after page:
+    a shared machine's speed drifts over minutes, so both figures of a ratio are
+    taken within the same few seconds."""
+    large_redis = re.sub(r"/(\d+)$", lambda m: f"/{int(m.group(1)) + 1}", options.redis)
+    demo = DataSet("demo", options.demo, options.redis, options.port)
+    large = DataSet("100k", options.large, large_redis, options.port + 1)
+    for data_set in (demo, large):
+        data_set.start_in_process(options.runs)
+    words = options.only or [""]  # "" is in every name
+    chosen = [i for i, (name, _) in enumerate(demo.pages) if any(w in name for w in words)]
+    rows = {data_set: [] for data_set in (demo, large)}
+    for i in chosen:
+        for data_set in (demo, large):
+            rows[data_set].append(data_set.measure(i))
+    for data_set in (demo, large):
+        data_set.stop_in_process()
+    if not options.skip_wrk:
+        for data_set in (demo, large):
+            data_set.start_server()
+        try:
+            for n in range(len(chosen)):
+                for data_set in (demo, large):
+                    row = rows[data_set][n]
+                    row["rps"] = data_set.rate(row["url"], options.duration)
+        finally:
+            for data_set in (demo, large):
+                data_set.stop_server()
+    return rows[demo], rows[large]
 
 
 def main():
@@ -235,8 +271,7 @@ def main():
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if options.in_process:
-        return measure_in_process(options.in_process, options.runs, options.only)
-    os.environ["REDIS_URL"] = options.redis
+        return measure_in_process(options.in_process, options.runs)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env={**os.environ, **ENVIRONMENT, "DATABASE_URL": options.demo},
@@ -244,7 +279,7 @@ def main():
         check=True,
     )
     load = os.getloadavg()
-    demo, large = run("demo", options.demo, options), run("100k", options.large, options)
+    demo, large = measure(options)
     lines = [
         f"PostgreSQL + Redis, page cache off; wrk -t2 -c8 -d{options.duration}, gunicorn 2 sync "
         f"workers; load average at the start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "

@@ -7,7 +7,8 @@ content, and ``manage.py generate_notes 100000``), with the page cache off so
 every request renders its page (the counts kept per content generation stay on,
 as in production; the first request of each page fills them):
 
-- through Django's test client: the median server time of ``--runs`` requests and
+- through Django's test client: the median server time of ``--runs`` requests (31:
+  medians of fewer requests of 2–30 ms moved by half between runs here) and
   the number of statements, and the slowest statement, whose
   ``EXPLAIN (ANALYZE, BUFFERS)`` is written to ``bench/results/pages-explain-<set>.txt``;
 - under gunicorn (2 sync workers, production settings, Redis):
@@ -264,7 +265,7 @@ def main():
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8000)))
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=31)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--skip-wrk", action="store_true")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="page types containing NAME")

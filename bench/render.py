@@ -32,26 +32,19 @@ ENVIRONMENT = {
 }
 
 
+#: The page types of ``bench/pages.py`` measured here: the note page and the lists.
+PAGES = {"home", "notes", "notes by topic", "topic", "author", "series", "note"}
+
+
 def page_urls():
-    from django.db.models import Count
+    """The note page, the note with most topics and the lists, found as
+    ``bench/pages.py`` finds them."""
+    from bench.pages import page_urls as every_page
 
-    from notes.listing import published_topics
-    from notes.models import Author, Note, Series
-
-    published = Note.objects.published()
-    topic = published_topics()[0]
-    author = Author.objects.public().annotate(n=Count("authorships")).order_by("-n", "pk").first()
-    series = Series.objects.public().annotate(n=Count("notes")).order_by("-n", "pk").first()
-    many = published.annotate(n=Count("tagged_items")).order_by("-n", "-pk").first()
     return [
-        ("home", "/"),
-        ("notes", "/notes/"),
-        ("notes by topic", f"/notes/?topic={topic.slug}"),
-        ("topic", topic.get_absolute_url()),
-        ("author", author.get_absolute_url()),
-        ("series", series.get_absolute_url()),
-        ("note", published.first().get_absolute_url()),
-        ("note, most topics", many.get_absolute_url()),
+        (name, url)
+        for name, url in every_page()
+        if name in PAGES or (name.startswith("note, ") and name.endswith(" topics"))
     ]
 
 
